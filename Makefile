@@ -1,0 +1,54 @@
+# morphogan — build.  `make` builds the library and the CLI; `make test` runs every test;
+# `make asan` runs the tests under AddressSanitizer+UBSan; `make bench` runs the benchmarks.
+CC      ?= gcc
+BLAS_INC = /usr/include/x86_64-linux-gnu/openblas-openmp
+BLAS_LIB = /usr/lib/x86_64-linux-gnu/openblas-openmp
+OPT     ?= -O3 -march=native -ffp-contract=fast
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -fopenmp -Isrc -I$(BLAS_INC) $(OPT) $(EXTRA)
+LDLIBS  += -L$(BLAS_LIB) -Wl,-rpath,$(BLAS_LIB) -lopenblas -lcjson -lpng -lz -lm -fopenmp
+BUILD   ?= build
+
+LIB_SRC  = $(filter-out src/cli/%,$(shell find src -name '*.c' | sort))
+CLI_SRC  = $(shell find src/cli -name '*.c' | sort)
+TEST_SRC = $(wildcard tests/test_*.c)
+BENCH_SRC= $(wildcard bench/*.c)
+
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCHES  = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+all: $(BUILD)/morphogan $(TESTS) $(BENCHES)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libmorphogan.a: $(LIB_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+$(BUILD)/morphogan: $(CLI_OBJ) $(BUILD)/libmorphogan.a
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	@ln -sf $(BUILD)/morphogan morphogan 2>/dev/null || true
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libmorphogan.a
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libmorphogan.a
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+test: $(TESTS) $(BUILD)/morphogan
+	@BUILD=$(BUILD) sh tests/run.sh
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	        LDFLAGS="-fsanitize=address,undefined" EXTRA="-fsanitize=address,undefined" test
+
+bench: $(BENCHES) $(BUILD)/morphogan
+	@sh bench/run.sh
+
+clean:
+	rm -rf build build-asan morphogan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+.PHONY: all test asan bench clean

@@ -1,0 +1,13 @@
+/* Subcommands of the morphogan program: each takes (argc, argv) with argv[0] = the command name,
+ * prints its own --help, and returns the process exit status. */
+#ifndef MG_COMMANDS_H
+#define MG_COMMANDS_H
+typedef struct Command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} Command;
+
+/* one line per command; the table is in cli/main.c */
+int cmd_version(int argc, char **argv);
+#endif

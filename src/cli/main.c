@@ -1,0 +1,33 @@
+/* morphogan: one program, subcommands.  `morphogan help` lists them. */
+#include "cli/commands.h"
+#include "core/threads.h"
+#include <stdio.h>
+#include <string.h>
+
+static const Command commands[] = {
+    {"version", "print the version and build configuration", cmd_version},
+};
+static const int n_commands = sizeof commands / sizeof commands[0];
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: morphogan <command> [options]   (morphogan <command> --help for each)\n\ncommands:\n");
+    for (int i = 0; i < n_commands; i++) fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+}
+
+int cmd_version(int argc, char **argv) {
+    (void)argc; (void)argv;
+    printf("morphogan 0.1 (C11, OpenBLAS, %d threads)\n", mg_get_threads());
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    mg_threads_from_env();
+    if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (int i = 0; i < n_commands; i++)
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "morphogan: unknown command '%s'; type 'morphogan help' for the list\n", argv[1]);
+    return 2;
+}

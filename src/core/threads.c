@@ -1,0 +1,17 @@
+#include "core/threads.h"
+#include <cblas.h>
+#include <omp.h>
+#include <stdlib.h>
+
+void mg_set_threads(int n) {
+    if (n < 1) n = 1;
+    omp_set_num_threads(n);
+    openblas_set_num_threads(n);
+}
+
+int mg_get_threads(void) { return omp_get_max_threads(); }
+
+void mg_threads_from_env(void) {
+    const char *s = getenv("MORPHOGAN_THREADS");
+    if (s && atoi(s) > 0) mg_set_threads(atoi(s));
+}

@@ -1,0 +1,78 @@
+#include "kernels/reduce.h"
+#include <math.h>
+#include <stddef.h>
+
+#define BLOCK 4096   /* partial sums over fixed blocks: same result for any thread count */
+
+static double sum_contig(const float *x, size_t n) {
+    size_t nb = (n + BLOCK - 1) / BLOCK;
+    double total = 0;
+    if (nb <= 1) {
+        for (size_t i = 0; i < n; i++) total += x[i];
+        return total;
+    }
+    double part[nb];
+#pragma omp parallel for schedule(static)
+    for (size_t b = 0; b < nb; b++) {
+        size_t lo = b * BLOCK, hi = lo + BLOCK < n ? lo + BLOCK : n;
+        double s = 0;
+        for (size_t i = lo; i < hi; i++) s += x[i];
+        part[b] = s;
+    }
+    for (size_t b = 0; b < nb; b++) total += part[b];
+    return total;
+}
+
+void cpu_reduce_sum(const int *sh, unsigned axes, const float *x, float *out) {
+    int osh[4];
+    for (int i = 0; i < 4; i++) osh[i] = (axes >> i & 1) ? 1 : sh[i];
+    size_t in_total = (size_t)sh[0] * sh[1] * sh[2] * sh[3];
+    size_t out_total = (size_t)osh[0] * osh[1] * osh[2] * osh[3];
+    if (out_total == 1) { out[0] = (float)sum_contig(x, in_total); return; }
+    size_t st[4] = {(size_t)sh[1] * sh[2] * sh[3], (size_t)sh[2] * sh[3], (size_t)sh[3], 1};
+    /* trailing dims all reduced and contiguous: each output is a sum of one contiguous run */
+    int last_kept = -1;
+    for (int i = 0; i < 4; i++) if (!(axes >> i & 1) && sh[i] > 1) last_kept = i;
+    int suffix_reduced = 1;
+    for (int i = 0; i <= last_kept; i++) if ((axes >> i & 1) && sh[i] > 1) suffix_reduced = 0;
+    if (suffix_reduced) {
+        size_t run = in_total / out_total;
+#pragma omp parallel for schedule(static) if (in_total > 32768)
+        for (size_t o = 0; o < out_total; o++) {
+            double s = 0;
+            const float *p = x + o * run;
+            for (size_t i = 0; i < run; i++) s += p[i];
+            out[o] = (float)s;
+        }
+        return;
+    }
+    /* general case: one output element per iteration, loops over the reduced dims */
+#pragma omp parallel for schedule(static) if (in_total > 32768)
+    for (size_t o = 0; o < out_total; o++) {
+        int oi[4];
+        size_t r = o;
+        for (int i = 3; i >= 0; i--) { oi[i] = (int)(r % osh[i]); r /= osh[i]; }
+        int lo[4], hi[4];
+        for (int i = 0; i < 4; i++) { lo[i] = (axes >> i & 1) ? 0 : oi[i]; hi[i] = (axes >> i & 1) ? sh[i] : oi[i] + 1; }
+        double s = 0;
+        for (int a = lo[0]; a < hi[0]; a++)
+            for (int b = lo[1]; b < hi[1]; b++)
+                for (int c = lo[2]; c < hi[2]; c++) {
+                    const float *p = x + a * st[0] + b * st[1] + c * st[2];
+                    for (int d = lo[3]; d < hi[3]; d++) s += p[d];
+                }
+        out[o] = (float)s;
+    }
+}
+
+void cpu_logsumexp_rows(long rows, int n, const float *x, float *y) {
+#pragma omp parallel for schedule(static) if (rows * n > 32768)
+    for (long r = 0; r < rows; r++) {
+        const float *p = x + r * n;
+        float m = -INFINITY;
+        for (int j = 0; j < n; j++) m = p[j] > m ? p[j] : m;
+        double s = 0;
+        for (int j = 0; j < n; j++) s += exp((double)p[j] - m);
+        y[r] = m + (float)log(s);
+    }
+}

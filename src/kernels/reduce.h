@@ -1,0 +1,9 @@
+/* Reduction kernels (raw pointers). */
+#ifndef MG_K_REDUCE_H
+#define MG_K_REDUCE_H
+/* x contiguous with 4-D shape; axes4: bit i set = sum over dim i; out is contiguous in the
+ * shape of x with reduced dims set to 1.  Summation order is fixed (independent of threads). */
+void cpu_reduce_sum(const int *shape4, unsigned axes4, const float *x, float *out);
+/* y[r] = log sum_j exp(x[r, j]) for rows of length n */
+void cpu_logsumexp_rows(long rows, int n, const float *x, float *y);
+#endif
