@@ -112,13 +112,13 @@ static void grad_pass(int nout, Tensor *const *outs, Tensor *const *gouts, int n
     for (int j = 0; j < nin; j++) {
         Tensor *g = ins[j]->gacc;
         if (!g) g = tensor_zeros(ins[j]->ndim, ins[j]->shape);
-        if (res) res[j] = g;
+        if (res) res[j] = mg_contiguous(g);    /* gradients come back dense, whatever views produced them */
     }
     if (all_params) {
         mg_set_grad_enabled(0);
         for (size_t i = 0; i < touched.n; i++) {
             Tensor *t = touched.v[i];
-            if (!t->node && t->requires_grad && t->grad && t->gacc) mg_accumulate_into(t->grad, t->gacc);
+            if (!t->node && t->requires_grad && t->grad && t->gacc) mg_accumulate_into(t->grad, mg_contiguous(t->gacc));
         }
     }
     for (size_t i = 0; i < touched.n; i++) {

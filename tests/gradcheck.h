@@ -1,0 +1,129 @@
+/* Gradient checks against central finite differences, first and second order.
+ *
+ * f(inputs) -> tensor y.  The scalar checked is L = sum(y * R) with R a fixed random tensor, so
+ * every output element matters.  Inputs are leaf tensors with requires_grad = 1; their data is
+ * perturbed in place and restored.
+ *
+ * First order:  dL/d in[i] from mg_grad vs (L(x+h) - L(x-h)) / 2h, evaluated in double-accumulated
+ *               float32.  Kinks (ReLU-like ops): where the estimates with h and h/2 disagree by more
+ *               than the tolerance, the element is skipped; at most 20% may be skipped.
+ * Second order: P = sum_x (dL/dx)^2 with dL/dx computed with create_graph; dP/d in[j] from mg_grad vs
+ *               finite differences of P, where P itself is computed by a first-order pass. */
+#ifndef MG_GRADCHECK_H
+#define MG_GRADCHECK_H
+#include "ops/ops.h"
+#include "core/rng.h"
+#include "test.h"
+#include <string.h>
+
+typedef Tensor *(*GcFn)(Tensor *const *in, void *ctx);
+
+static Tensor *gc_weights(const Tensor *y, uint64_t seed) {
+    Tensor *r = tensor_new(y->ndim, y->shape);
+    Rng g = rng_new(seed);
+    rng_uniform(&g, r->data, tensor_numel(r), -1.0f, 1.0f);
+    return r;
+}
+
+static double gc_loss(GcFn f, void *ctx, Tensor *const *in, const Tensor *R) {
+    int old = mg_set_grad_enabled(0);
+    Tensor *y = mg_contiguous(f(in, ctx));
+    double s = 0;
+    for (size_t i = 0; i < tensor_numel(y); i++) s += (double)y->data[i] * R->data[i];
+    mg_set_grad_enabled(old);
+    return s;
+}
+
+/* at most `maxel` elements per input are checked (evenly spaced) */
+static int gradcheck(const char *name, GcFn f, void *ctx, int nin, Tensor *const *in, double h, double tol, int maxel) {
+    Tensor *y = f(in, ctx);
+    Tensor *R = gc_weights(y, 1234);
+    Tensor *g[8];
+    mg_grad(1, &y, &R, nin, in, g, 0);
+    int bad = 0, checked = 0, skipped = 0;
+    for (int i = 0; i < nin; i++) {
+        size_t n = tensor_numel(in[i]);
+        size_t step = n > (size_t)maxel ? n / maxel : 1;
+        for (size_t e = 0; e < n; e += step) {
+            float *p = &in[i]->data[e], x0 = *p;
+            *p = x0 + h;     double lp = gc_loss(f, ctx, in, R);
+            *p = x0 - h;     double lm = gc_loss(f, ctx, in, R);
+            *p = x0 + h / 2; double lp2 = gc_loss(f, ctx, in, R);
+            *p = x0 - h / 2; double lm2 = gc_loss(f, ctx, in, R);
+            *p = x0;
+            double fd = (lp - lm) / (2 * h), fd2 = (lp2 - lm2) / h;
+            double an = g[i]->data[e];
+            double scale = fmax(1.0, fmax(fabs(fd), fabs(an)));
+            if (fabs(fd - fd2) > tol * scale) { skipped++; continue; }   /* a kink between x-h and x+h */
+            checked++;
+            if (fabs(fd - an) > tol * scale) {
+                if (bad < 5) fprintf(stderr, "  %s: d/d in%d[%zu]: autodiff %.6g, finite diff %.6g\n", name, i, e, an, fd);
+                bad++;
+            }
+        }
+    }
+    if (skipped * 5 > checked + skipped) {
+        fprintf(stderr, "  %s: %d of %d elements skipped as kinks\n", name, skipped, checked + skipped);
+        bad++;
+    }
+    return bad == 0 && checked > 0;
+}
+
+typedef struct { GcFn f; void *ctx; int wrt; Tensor *R; } Gc2Ctx;
+
+/* P = sum((dL/d in[wrt])^2), computed with or without create_graph */
+static Tensor *gc2_penalty(Gc2Ctx *c, Tensor *const *in, int nin, int create) {
+    int old = mg_set_grad_enabled(1);
+    Tensor *y = c->f(in, c->ctx);
+    Tensor *gx;
+    mg_grad(1, &y, &c->R, 1, &in[c->wrt], &gx, create);
+    Tensor *p = mg_sum_all(mg_square(gx));
+    mg_set_grad_enabled(old);
+    return p;
+}
+
+static int gradcheck2(const char *name, GcFn f, void *ctx, int nin, Tensor *const *in, int wrt, double h, double tol,
+                      int maxel) {
+    Tensor *y = f(in, ctx);
+    Gc2Ctx c = {f, ctx, wrt, gc_weights(y, 99)};
+    Tensor *P = gc2_penalty(&c, in, nin, 1);
+    Tensor *g[8];
+    mg_grad(1, &P, NULL, nin, in, g, 0);
+    int bad = 0, checked = 0, skipped = 0;
+    for (int i = 0; i < nin; i++) {
+        size_t n = tensor_numel(in[i]);
+        size_t step = n > (size_t)maxel ? n / maxel : 1;
+        for (size_t e = 0; e < n; e += step) {
+            float *p = &in[i]->data[e], x0 = *p;
+            double v[4], hs[4] = {h, -h, h / 2, -h / 2};
+            for (int k = 0; k < 4; k++) {
+                *p = x0 + hs[k];
+                v[k] = tensor_item(gc2_penalty(&c, in, nin, 0));
+            }
+            *p = x0;
+            double fd = (v[0] - v[1]) / (2 * h), fd2 = (v[2] - v[3]) / h, an = g[i]->data[e];
+            double scale = fmax(1.0, fmax(fabs(fd), fabs(an)));
+            if (fabs(fd - fd2) > tol * scale) { skipped++; continue; }
+            checked++;
+            if (fabs(fd - an) > tol * scale) {
+                if (bad < 5) fprintf(stderr, "  %s (2nd order): d/d in%d[%zu]: autodiff %.6g, finite diff %.6g\n", name, i, e, an, fd);
+                bad++;
+            }
+        }
+    }
+    if (skipped * 5 > checked + skipped) {
+        fprintf(stderr, "  %s (2nd order): %d of %d elements skipped as kinks\n", name, skipped, checked + skipped);
+        bad++;
+    }
+    return bad == 0 && checked > 0;
+}
+
+/* a leaf input with values uniform in [lo, hi) */
+static Tensor *gc_input(int ndim, const int *shape, uint64_t seed, float lo, float hi) {
+    Tensor *t = tensor_new(ndim, shape);
+    Rng r = rng_new(seed);
+    rng_uniform(&r, t->data, tensor_numel(t), lo, hi);
+    t->requires_grad = 1;
+    return t;
+}
+#endif
