@@ -182,11 +182,191 @@ TEST(instance_norm) {
     fused_vs_composed(f_in, NULL, in, 3, 1e-4);
 }
 
+/* ---------------- resampling ---------------- */
+
+/* PyTorch's align_corners=False source index, written out directly */
+static void naive_bilinear(int Hi, int Wi, int f, const float *x, float *y) {
+    for (int i = 0; i < Hi * f; i++)
+        for (int j = 0; j < Wi * f; j++) {
+            double sh = fmax(0.0, (i + 0.5) / f - 0.5), sw = fmax(0.0, (j + 0.5) / f - 0.5);
+            int h0 = (int)floor(sh), w0 = (int)floor(sw);
+            int h1 = h0 + 1 < Hi ? h0 + 1 : Hi - 1, w1 = w0 + 1 < Wi ? w0 + 1 : Wi - 1;
+            double lh = sh - h0, lw = sw - w0;
+            y[i * Wi * f + j] = (float)((1 - lh) * ((1 - lw) * x[h0 * Wi + w0] + lw * x[h0 * Wi + w1]) +
+                                       lh * ((1 - lw) * x[h1 * Wi + w0] + lw * x[h1 * Wi + w1]));
+        }
+}
+
+static Tensor *f_up_nearest(Tensor *const *in, void *c) { return mg_upsample_nearest(in[0], *(int *)c); }
+static Tensor *f_up_bilinear(Tensor *const *in, void *c) { return mg_upsample_bilinear(in[0], *(int *)c); }
+/* squared, so that the gradient depends on x and the second order runs through the adjoint ops */
+static Tensor *f_up_nearest_sq(Tensor *const *in, void *c) { return mg_square(f_up_nearest(in, c)); }
+static Tensor *f_up_bilinear_sq(Tensor *const *in, void *c) { return mg_square(f_up_bilinear(in, c)); }
+
+TEST(upsample_values) {
+    Tensor *x = tensor_from(TSHAPE(1, 1, 2, 2), (float[]){1, 2, 3, 4});
+    Tensor *b = mg_upsample_bilinear(x, 2);
+    float want[16] = {1, 1.25f, 1.75f, 2, 1.5f, 1.75f, 2.25f, 2.5f, 2.5f, 2.75f, 3.25f, 3.5f, 3, 3.25f, 3.75f, 4};
+    CHECK(b->shape[2] == 4 && b->shape[3] == 4);
+    CHECK(maxdiff(b->data, want, 16) < 1e-6);
+    Tensor *nn = mg_upsample_nearest(x, 2);
+    float wn[16] = {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4};
+    CHECK(maxdiff(nn->data, wn, 16) < 1e-7);
+    int fs[] = {2, 3, 4};
+    for (int k = 0; k < 3; k++) {            /* non-square planes, several factors, vs the formula */
+        int f = fs[k];
+        Tensor *x2 = gc_input(TSHAPE(2, 3, 5, 7), 70 + k, -1, 1);
+        Tensor *y2 = mg_upsample_bilinear(x2, f);
+        float *ref = malloc(sizeof(float) * 35 * f * f);
+        int ok = 1;
+        for (int p = 0; p < 6; p++) {
+            naive_bilinear(5, 7, f, x2->data + p * 35, ref);
+            ok &= maxdiff(y2->data + p * 35 * f * f, ref, 35 * f * f) < 1e-5;
+        }
+        CHECK_MSG(ok, "bilinear factor %d", f);
+        free(ref);
+    }
+}
+
+TEST(upsample_grads) {
+    Tensor *x = gc_input(TSHAPE(2, 2, 3, 4), 75, -1, 1);
+    int f2 = 2, f3 = 3;
+    CHECK(gradcheck("up_nearest", f_up_nearest, &f2, 1, &x, H, TOL, 60));
+    CHECK(gradcheck("up_bilinear", f_up_bilinear, &f3, 1, &x, H, TOL, 60));
+    CHECK(gradcheck2("up_nearest_sq", f_up_nearest_sq, &f2, 1, &x, 0, H, TOL2, 30));
+    CHECK(gradcheck2("up_bilinear_sq", f_up_bilinear_sq, &f2, 1, &x, 0, H, TOL2, 30));
+    CHECK(gradcheck2("up_bilinear_sq3", f_up_bilinear_sq, &f3, 1, &x, 0, H, TOL2, 30));
+    /* adjointness: <up(x), g> = <x, grad> for the gradient of <up(x), g> */
+    Tensor *y = mg_upsample_bilinear(x, 2), *g = gc_weights(y, 5), *gx;
+    mg_grad(1, &y, &g, 1, &x, &gx, 0);
+    double l = 0, r = 0;
+    for (size_t i = 0; i < tensor_numel(y); i++) l += (double)y->data[i] * g->data[i];
+    for (size_t i = 0; i < tensor_numel(x); i++) r += (double)x->data[i] * gx->data[i];
+    CHECK_NEAR(l, r, 1e-5);
+}
+
+/* ---------------- average pooling ---------------- */
+
+static Tensor *f_pool(Tensor *const *in, void *c) { int *a = c; return mg_avg_pool2d(in[0], a[0], a[1], a[2]); }
+static Tensor *f_pool_sq(Tensor *const *in, void *c) { return mg_square(f_pool(in, c)); }
+
+TEST(avg_pool2d) {
+    int cfg[][3] = {{2, 2, 0}, {3, 2, 1}, {3, 1, 1}};
+    Tensor *x = gc_input(TSHAPE(2, 3, 6, 5), 80, -1, 1);
+    for (int k = 0; k < 3; k++) {
+        int K = cfg[k][0], s = cfg[k][1], p = cfg[k][2];
+        Tensor *y = f_pool(&x, cfg[k]);
+        int Ho = (6 + 2 * p - K) / s + 1, Wo = (5 + 2 * p - K) / s + 1, ok = y->shape[2] == Ho && y->shape[3] == Wo;
+        for (int pl = 0; pl < 6 && ok; pl++)
+            for (int i = 0; i < Ho; i++) for (int j = 0; j < Wo; j++) {
+                double sum = 0;               /* padded zeros count: divide by K*K always */
+                for (int a = 0; a < K; a++) for (int b = 0; b < K; b++) {
+                    int h = i * s - p + a, w = j * s - p + b;
+                    if (h >= 0 && h < 6 && w >= 0 && w < 5) sum += x->data[pl * 30 + h * 5 + w];
+                }
+                ok &= fabs(y->data[(pl * Ho + i) * Wo + j] - sum / (K * K)) < 1e-5;
+            }
+        CHECK_MSG(ok, "avg_pool2d k %d stride %d pad %d", K, s, p);
+        CHECK(gradcheck("avg_pool", f_pool, cfg[k], 1, &x, H, TOL, 60));
+        CHECK(gradcheck2("avg_pool_sq", f_pool_sq, cfg[k], 1, &x, 0, H, TOL2, 30));
+    }
+}
+
+/* ---------------- dropout ---------------- */
+
+TEST(dropout) {
+    Tensor *x = gc_input(TSHAPE(100, 100), 90, 1, 2);
+    Rng r1 = rng_new(7), r2 = rng_new(7);
+    Tensor *y = mg_dropout(x, 0.3f, &r1, 1), *y2 = mg_dropout(x, 0.3f, &r2, 1);
+    size_t zeros = 0, n = tensor_numel(x);
+    int ok = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (y->data[i] == 0) zeros++;
+        else ok &= fabs(y->data[i] - x->data[i] / 0.7) < 1e-5;
+        ok &= y->data[i] == y2->data[i];            /* same seed, same mask */
+    }
+    CHECK(ok);
+    CHECK(fabs((double)zeros / n - 0.3) < 0.02);
+    CHECK(r1.counter == n);                          /* one draw per element */
+    Tensor *y3 = mg_dropout(x, 0.3f, &r1, 1);        /* the stream moved on: another mask */
+    CHECK(maxdiff(y->data, y3->data, n) > 0);
+    CHECK(mg_dropout(x, 0.3f, &r1, 0) == x && mg_dropout(x, 0, &r1, 1) == x);
+    /* gradient = the mask */
+    Tensor *g;
+    Tensor *s = mg_sum_all(y);
+    mg_grad(1, &s, NULL, 1, &x, &g, 0);
+    ok = 1;
+    for (size_t i = 0; i < n; i++) ok &= fabs(g->data[i] - (y->data[i] == 0 ? 0 : 1 / 0.7)) < 1e-5;
+    CHECK(ok);
+}
+
+/* ---------------- losses ---------------- */
+
+static Tensor *f_bce(Tensor *const *in, void *c) { return mg_bce_with_logits(in[0], in[1]); }
+static Tensor *f_mse(Tensor *const *in, void *c) { return mg_mse(in[0], in[1]); }
+static Tensor *f_l1(Tensor *const *in, void *c) { return mg_l1(in[0], in[1]); }
+static Tensor *f_kl(Tensor *const *in, void *c) { return mg_gaussian_kl(in[0], in[1]); }
+static Tensor *f_ce(Tensor *const *in, void *c) { return mg_softmax_cross_entropy(in[0], c); }
+
+TEST(loss_values) {
+    Tensor *x = tensor_from(TSHAPE(2, 3), (float[]){-2, 0.5f, 3, 100, -100, 0});
+    Tensor *t = tensor_from(TSHAPE(2, 3), (float[]){0, 1, 0.3f, 1, 0, 0.5f});
+    double bce = 0, mse = 0, l1 = 0;
+    for (int i = 0; i < 6; i++) {
+        double v = x->data[i], tt = t->data[i], sg = 1 / (1 + exp(-v));
+        /* the textbook form where it is finite; the limits at |x| = 100 */
+        double term = fabs(v) < 30 ? -(tt * log(sg) + (1 - tt) * log(1 - sg)) : (v > 0 ? (1 - tt) * v : -tt * v);
+        bce += term / 6;
+        mse += (v - tt) * (v - tt) / 6;
+        l1 += fabs(v - tt) / 6;
+    }
+    CHECK_NEAR(tensor_item(mg_bce_with_logits(x, t)), bce, 1e-5);
+    CHECK_NEAR(tensor_item(mg_mse(x, t)), mse, 1e-5);
+    CHECK_NEAR(tensor_item(mg_l1(x, t)), l1, 1e-5);
+    int labels[2] = {2, 0};
+    double ce = 0;
+    for (int n = 0; n < 2; n++) {
+        double s = 0;
+        for (int k = 0; k < 3; k++) s += exp(x->data[n * 3 + k] - 100);    /* shifted: finite at 100 */
+        ce += (100 + log(s) - x->data[n * 3 + labels[n]]) / 2;
+    }
+    CHECK_NEAR(tensor_item(mg_softmax_cross_entropy(x, labels)), ce, 1e-5);
+    Tensor *mu = tensor_from(TSHAPE(2, 2), (float[]){0, 1, -0.5f, 2}), *lv = tensor_from(TSHAPE(2, 2), (float[]){0, -1, 0.5f, 0});
+    double kl = 0;
+    for (int i = 0; i < 4; i++) kl += -0.5 * (1 + lv->data[i] - mu->data[i] * mu->data[i] - exp(lv->data[i])) / 2;
+    CHECK_NEAR(tensor_item(mg_gaussian_kl(mu, lv)), kl, 1e-6);
+    Tensor *z = tensor_zeros(TSHAPE(3, 4));
+    CHECK_NEAR(tensor_item(mg_gaussian_kl(z, z)), 0, 1e-7);     /* KL(N(0,1) || N(0,1)) = 0 */
+    CHECK(mg_mse(x, t)->ndim == 0);
+}
+
+TEST(loss_grads) {
+    Tensor *in[2] = {gc_input(TSHAPE(4, 5), 100, -3, 3), gc_input(TSHAPE(4, 5), 101, 0, 1)};
+    CHECK(gradcheck("bce", f_bce, NULL, 2, in, H, TOL, 60));
+    CHECK(gradcheck2("bce", f_bce, NULL, 2, in, 0, H, TOL2, 30));
+    CHECK(gradcheck("mse", f_mse, NULL, 2, in, H, TOL, 60));
+    CHECK(gradcheck2("mse", f_mse, NULL, 2, in, 0, H, TOL2, 30));
+    CHECK(gradcheck("l1", f_l1, NULL, 2, in, H / 4, TOL, 60));
+    CHECK(gradcheck2("l1", f_l1, NULL, 2, in, 0, H / 4, TOL2, 30));
+    CHECK(gradcheck("kl", f_kl, NULL, 2, in, H, TOL, 60));
+    CHECK(gradcheck2("kl_wrt_mu", f_kl, NULL, 2, in, 0, H, TOL2, 30));
+    CHECK(gradcheck2("kl_wrt_logvar", f_kl, NULL, 2, in, 1, H, TOL2, 30));
+    int labels[4] = {1, 4, 0, 2};
+    CHECK(gradcheck("softmax_ce", f_ce, labels, 1, in, H, TOL, 60));
+    CHECK(gradcheck2("softmax_ce", f_ce, labels, 1, in, 0, H, TOL2, 30));
+}
+
 int main(void) {
     RUN(batch_norm_values_and_running_stats);
     RUN(norm_kernels_match_reference);
     RUN(batch_norm_grads);
     RUN(batch_norm_fused_vs_composed_backward);
     RUN(instance_norm);
+    RUN(upsample_values);
+    RUN(upsample_grads);
+    RUN(avg_pool2d);
+    RUN(dropout);
+    RUN(loss_values);
+    RUN(loss_grads);
     return test_summary();
 }

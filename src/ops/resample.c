@@ -48,3 +48,14 @@ static Tensor *resample(int kind, Tensor *x, int f) {
 
 Tensor *mg_upsample_nearest(Tensor *x, int factor) { return resample(UP_NEAREST, x, factor); }
 Tensor *mg_upsample_bilinear(Tensor *x, int factor) { return resample(UP_BILINEAR, x, factor); }
+
+/* x [N,C,H,W] -> [N,C,(H+2p-k)/s+1,...]: depthwise conv with w [C,1,k,k] = 1/k^2 (a constant,
+ * so it is not differentiated); padded zeros count in the mean (count_include_pad=True) */
+Tensor *mg_avg_pool2d(Tensor *x, int k, int stride, int pad) {
+    MG_CHECK(x->ndim == 4, "avg_pool2d of %s (needs [N,C,H,W])", tensor_shape_str(x));
+    MG_CHECK(k >= 1 && stride >= 1 && pad >= 0 && 2 * pad <= k, "avg_pool2d with k %d, stride %d, pad %d", k, stride,
+             pad);
+    int C = x->shape[1];
+    Tensor *w = tensor_full(TSHAPE(C, 1, k, k), 1.0f / (float)(k * k));   /* [C,1,k,k] */
+    return mg_conv2d(x, w, NULL, (ConvGeom){stride, pad, 0, C});
+}
