@@ -3,6 +3,7 @@
  * against their plain references, fused vs composed batch-norm backward. */
 #include "gradcheck.h"
 #include "kernels/norm.h"
+#include <omp.h>
 
 #define H 1e-2
 #define TOL 2e-2
@@ -101,6 +102,32 @@ TEST(norm_kernels_match_reference) {
             CHECK(maxdiff(gx, yr, n) < 1e-5);
             free(y); free(yr); free(gx); free(gxr);
         }
+}
+
+/* the fused kernels give bit-identical results for any thread count */
+TEST(norm_kernels_thread_independent) {
+    int N = 16, C = 8;
+    long S = 17 * 17;                                 /* 36992 elements: above the parallel threshold */
+    size_t n = (size_t)N * C * S;
+    Tensor *x = gc_input(TSHAPE((int)n), 35, -3, 5), *gy = gc_input(TSHAPE((int)n), 36, -1, 1);
+    Tensor *gm = gc_input(TSHAPE(C), 37, 0.5f, 2), *bt = gc_input(TSHAPE(C), 38, -1, 1);
+    float *y[2], *gx[2], mean[2][128], rstd[2][128], gg[2][8], gb[2][8];
+    int threads[2] = {1, 3}, old = omp_get_max_threads();
+    for (int inst = 0; inst < 2; inst++) {
+        int o = inst ? 1 : N, G = inst ? N * C : C;
+        for (int t = 0; t < 2; t++) {
+            omp_set_num_threads(threads[t]);
+            y[t] = malloc(n * 4);
+            gx[t] = malloc(n * 4);
+            cpu_norm_forward(o, G, S, C, x->data, gm->data, bt->data, 1e-5f, y[t], mean[t], rstd[t], NULL);
+            cpu_norm_backward(o, G, S, C, x->data, gy->data, mean[t], rstd[t], gm->data, gx[t], gg[t], gb[t]);
+        }
+        CHECK(!memcmp(y[0], y[1], n * 4) && !memcmp(gx[0], gx[1], n * 4));
+        CHECK(!memcmp(mean[0], mean[1], G * 4) && !memcmp(rstd[0], rstd[1], G * 4));
+        CHECK(!memcmp(gg[0], gg[1], sizeof gg[0]) && !memcmp(gb[0], gb[1], sizeof gb[0]));
+        for (int t = 0; t < 2; t++) { free(y[t]); free(gx[t]); }
+    }
+    omp_set_num_threads(old);
 }
 
 typedef struct { int training; BatchNormStats *st; } BnCtx;
@@ -359,6 +386,7 @@ TEST(loss_grads) {
 int main(void) {
     RUN(batch_norm_values_and_running_stats);
     RUN(norm_kernels_match_reference);
+    RUN(norm_kernels_thread_independent);
     RUN(batch_norm_grads);
     RUN(batch_norm_fused_vs_composed_backward);
     RUN(instance_norm);
