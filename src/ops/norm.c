@@ -46,9 +46,11 @@ static Tensor *chan_view(Tensor *t, int ndim) {
     return ndim == 4 ? mg_reshape(t, TSHAPE(t->shape[0], 1, 1)) : t;
 }
 
-static void check_param(const Tensor *p, int C, const char *what, const Tensor *x) {
+/* gamma or beta: NULL or [C]; returned contiguous (the kernels read them as plain arrays) */
+static Tensor *check_param(Tensor *p, int C, const char *what, const Tensor *x) {
     MG_CHECK(!p || (p->ndim == 1 && p->shape[0] == C), "%s of shape %s for input %s (needs [%d])", what,
              tensor_shape_str(p), tensor_shape_str(x), C);
+    return p ? mg_contiguous(p) : NULL;
 }
 
 static const float *data_or_null(Tensor *t) { return t ? t->data : NULL; }
@@ -96,8 +98,8 @@ static void norm_bw(Node *n, Tensor *g, Tensor **gin, const int *need) {
 static Tensor *norm_train(Tensor *x, Tensor *gamma, Tensor *beta, float eps, int kind, Tensor **mean_out,
                           Tensor *var) {
     NormGeom ng = norm_geom(x, kind);
-    check_param(gamma, ng.C, "gamma", x);
-    check_param(beta, ng.C, "beta", x);
+    gamma = check_param(gamma, ng.C, "gamma", x);
+    beta = check_param(beta, ng.C, "beta", x);
     Tensor *xc = mg_contiguous(x);
     Tensor *y = new_like(xc);
     Tensor *mean = tensor_new(TSHAPE(ng.G)), *rstd = tensor_new(TSHAPE(ng.G));   /* [G] */
@@ -128,8 +130,8 @@ static void bn_eval_bw(Node *n, Tensor *g, Tensor **gin, const int *need) {
 
 static Tensor *bn_eval(Tensor *x, Tensor *gamma, Tensor *beta, const BatchNormStats *st) {
     NormGeom ng = norm_geom(x, NORM_BATCH);
-    check_param(gamma, ng.C, "gamma", x);
-    check_param(beta, ng.C, "beta", x);
+    gamma = check_param(gamma, ng.C, "gamma", x);
+    beta = check_param(beta, ng.C, "beta", x);
     MG_CHECK(st && st->running_mean && st->running_var, "batch_norm in eval mode without running statistics");
     int old = mg_set_grad_enabled(0);
     Tensor *mean = tensor_from(TSHAPE(ng.C), st->running_mean);        /* copies: later updates do not leak in */
