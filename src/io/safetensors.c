@@ -154,7 +154,7 @@ static int parse_entry(const char *path, const cJSON *e, StTensor *t, const unsi
     for (const cJSON *x = sh->child; x; x = x->next, k++) {
         uint64_t v;
         if (!json_uint(x, &v))
-            return mg_error_set("%s: tensor '%s': shape entry %d is not a non-negative integer", path, nm, k);
+            return mg_error_set("%s: tensor '%s': shape entry %d is not a non-negative integer (at most 2^53)", path, nm, k);
         t->shape[k] = (int64_t)v;
         if (v == 0) zero = 1;
         if (__builtin_mul_overflow(numel, (size_t)v, &numel)) overflow = 1;
