@@ -86,8 +86,9 @@ int idx_read_u8(const char *path, int ndim, int max_n, unsigned dims[], unsigned
     }
     if (!clipped) {                               /* whole file: nothing may follow, the gzip trailer must check */
         unsigned char extra;
-        int r = gzread(g, &extra, 1);
-        if (r != 0) {
+        int r = gzread(g, &extra, 1), err = Z_OK;
+        gzerror(g, &err);                        /* a cut trailer reads as 0 bytes + Z_BUF_ERROR */
+        if (r != 0 || err != Z_OK) {
             free(buf);
             rc = r > 0 ? mg_error_set("%s: trailing bytes after the IDX data (%llu bytes expected)", path,
                                       (unsigned long long)total)
