@@ -132,6 +132,25 @@ TEST(python_fixture) {
     st_close(&f);
 }
 
+/* fixtures/pkg.safetensors, written by the reference safetensors package (0.8.0) */
+TEST(reference_package_fixture) {
+    StFile f;
+    if (st_open("fixtures/pkg.safetensors", &f)) { CHECK_MSG(0, "%s", mg_error_get()); return; }
+    float o[6];
+    const StTensor *t;
+    CHECK(f.n == 5 && f.nmeta == 1 && st_meta(&f, "k") && !strcmp(st_meta(&f, "k"), "v"));
+    CHECK((t = st_find(&f, "a")) && t->ndim == 2 && t->shape[0] == 2 && t->shape[1] == 3);
+    if (t) { st_read_f32(t, o); for (int i = 0; i < 6; i++) CHECK(o[i] == i); }
+    CHECK((t = st_find(&f, "h")) && t->dtype == ST_F16);
+    if (t) { st_read_f32(t, o); CHECK(o[0] == 1.5f && o[1] == -2); }
+    CHECK((t = st_find(&f, "d")) && t->dtype == ST_F64);
+    if (t) { st_read_f32(t, o); CHECK(o[0] == 0.25f); }
+    CHECK((t = st_find(&f, "e")) && t->numel == 0);
+    CHECK((t = st_find(&f, "s")) && t->ndim == 0);
+    if (t) { st_read_f32(t, o); CHECK(o[0] == 3); }
+    st_close(&f);
+}
+
 static int count_tmp_leftovers(void) {
     DIR *d = opendir(tmpdir);
     int n = 0;
@@ -382,6 +401,7 @@ int main(void) {
     if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 1; }
     RUN(round_trip);
     RUN(python_fixture);
+    RUN(reference_package_fixture);
     RUN(atomic_write);
     RUN(truncated_every_length);
     RUN(bit_flips);

@@ -2,7 +2,7 @@
 """Writes the small files tests/test_safetensors.c reads, by hand (numpy + struct only), so the
 C reader is checked against a writer that is not itself.
 
-    /usr/bin/python3 tools/make_io_fixtures.py        # rewrites fixtures/tiny.safetensors
+    /usr/bin/python3 tools/make_io_fixtures.py        # rewrites fixtures/tiny.safetensors (and pkg.safetensors)
 
 fixtures/tiny.safetensors holds (values chosen so every dtype represents them exactly):
     "w"      F32  [2,3]    arange(6) * 0.5 - 1          -> -1, -0.5, 0, 0.5, 1, 1.5
@@ -14,9 +14,14 @@ fixtures/tiny.safetensors holds (values chosen so every dtype represents them ex
     "ints"   I64  [3]      [-3, 0, 7]
     "empty"  F32  [0,4]    no data
 and metadata {"creator": "make_io_fixtures.py", "note": "héllo \\"quoted\\""}.
+
 Tensors are laid out in a different order from the header (header order is sorted by name, data
 order is as listed above) and the header is padded with spaces to 8 bytes, as the reference
 implementation does.
+
+fixtures/pkg.safetensors is written by the reference `safetensors` package itself when it is
+importable (a venv with `pip install safetensors`): a = arange(6) F32 [2,3], h = [1.5, -2] F16,
+d = [0.25] F64, e = F32 [0,3], s = 3.0 F32 [], metadata {"k": "v"}.
 """
 import json
 import os
@@ -54,6 +59,20 @@ def build():
     return struct.pack("<Q", len(text)) + text + data
 
 
+def write_with_package(path):
+    """fixtures/pkg.safetensors, written by the reference `safetensors` package when it is
+    installed (pip install safetensors); otherwise the committed file is kept."""
+    try:
+        from safetensors.numpy import save_file
+    except ImportError:
+        print("safetensors package not installed: kept", os.path.normpath(path))
+        return
+    save_file({"a": np.arange(6, dtype=np.float32).reshape(2, 3), "h": np.array([1.5, -2], dtype=np.float16),
+               "d": np.array([0.25], dtype=np.float64), "e": np.zeros((0, 3), np.float32),
+               "s": np.array(3.0, np.float32)}, path, metadata={"k": "v"})
+    print("wrote", os.path.normpath(path))
+
+
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
     os.makedirs(root, exist_ok=True)
@@ -61,6 +80,7 @@ def main():
     with open(path, "wb") as f:
         f.write(build())
     print("wrote", os.path.normpath(path))
+    write_with_package(os.path.join(root, "pkg.safetensors"))
 
 
 if __name__ == "__main__":
