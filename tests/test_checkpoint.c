@@ -146,6 +146,17 @@ TEST(mismatches) {
     CHECK(ckpt_load(path_bare, &c2) == -1 && msg_has("rng.seed") && r.seed == 3);
     params_free(g);
     params_free(d);
+    /* a truncated checkpoint */
+    char cut[320];
+    snprintf(cut, sizeof cut, "%s/cut.safetensors", tmpdir);
+    FILE *in = fopen(path_full, "rb"), *out = fopen(cut, "wb");
+    char buf[600];
+    size_t got = fread(buf, 1, sizeof buf, in);
+    fwrite(buf, 1, got, out);
+    fclose(in);
+    fclose(out);
+    expect_fail(cut, 0, 1, "", "", "");
+    CHECK(ckpt_read_arch(cut) == NULL && msg_has(cut));
     char *a = ckpt_read_arch(path_bare);
     CHECK(a && !strcmp(a, "{}"));
     free(a);
