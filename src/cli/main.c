@@ -6,6 +6,7 @@
 
 static const Command commands[] = {
     {"version", "print the version and build configuration", cmd_version},
+    {"synth", "write a synthetic diatom data set with a known treatment effect", cmd_synth},
 };
 static const int n_commands = sizeof commands / sizeof commands[0];
 
