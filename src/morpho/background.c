@@ -54,7 +54,10 @@ void background_fit(const float *gray, int w, int h, float *bg, float *scratch, 
             for (int x = 0; x < w; x += step) {
                 double X = (x + 0.5) * sx - 1, Y = (y + 0.5) * sy - 1, v = gray[(size_t)y * w + x];
                 double phi[6] = {1, X, Y, X * X, X * Y, Y * Y};
-                if (iter > 0) {
+                if (iter == 0) {          /* first fit: the border band only, where objects rarely are */
+                    int bx = w / 12 + 1, by = h / 12 + 1;
+                    if (x >= bx && x < w - bx && y >= by && y < h - by) continue;
+                } else {
                     double f = 0;
                     for (int k = 0; k < 6; k++) f += coef[k] * phi[k];
                     if (fabs(v - f) > cut) continue;
@@ -81,8 +84,15 @@ void background_fit(const float *gray, int w, int h, float *bg, float *scratch, 
                 if (r < lo) lo = r;
                 if (r > hi) hi = r;
             }
-        for (size_t i = 0; i < n; i++) scratch[i] = fabsf(gray[i] - bg[i]);
-        sigma = 1.4826f * hist_median(scratch, (int)n, lo, hi);
+        int m = 0;                        /* robust sigma of the residuals (border band at first) */
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                int bx = w / 12 + 1, by = h / 12 + 1;
+                if (iter == 0 && x >= bx && x < w - bx && y >= by && y < h - by) continue;
+                size_t i = (size_t)y * w + x;
+                scratch[m++] = fabsf(gray[i] - bg[i]);
+            }
+        sigma = 1.4826f * hist_median(scratch, m, lo, hi);
         cut = 2.5 * fmax(sigma, 1e-3);
     }
     *noise_sigma = sigma;

@@ -35,34 +35,41 @@ static int mask_at(const MorphoWork *wk, int w, int h, double X, double Y) {
     return x >= 0 && y >= 0 && x < w && y < h && wk->mask[y * w + x];
 }
 
-/* Walks from tau_out toward tau_in along (X0, Y0) + tau * (dx, dy) in steps of 0.25 px and returns the
- * interpolated tau where the darkness first reaches thr; NAN if it starts at/above thr or never does. */
-static double find_edge(const MorphoWork *wk, int w, int h, double X0, double Y0, double dx, double dy,
-                        double tau_out, double tau_in, double thr) {
-    const double step = tau_in > tau_out ? 0.25 : -0.25;
-    const int n = (int)(fabs(tau_in - tau_out) / 0.25);
-    double prev = dark_at(wk, w, h, X0 + tau_out * dx, Y0 + tau_out * dy);
-    if (prev >= thr) return NAN;
-    for (int k = 1; k <= n; k++) {
-        double tau = tau_out + k * step, v = dark_at(wk, w, h, X0 + tau * dx, Y0 + tau * dy);
-        if (v >= thr) return tau - step + step * (thr - prev) / (v - prev);
-        prev = v;
-    }
-    return NAN;
+/* A path through the image: a straight line (X0, Y0) + tau (dx, dy), or the midline curve
+ * point(u = tau) = frame origin + u * axis_u + v(u) * axis_v. */
+typedef struct Path {
+    int curve;
+    double X0, Y0, dx, dy;
+    const Frame *f;
+    const double *q;
+    double uc;
+} Path;
+
+static double path_dark(const MorphoWork *wk, int w, int h, const Path *p, double tau) {
+    if (!p->curve) return dark_at(wk, w, h, p->X0 + tau * p->dx, p->Y0 + tau * p->dy);
+    double du = tau - p->uc, v = p->q[0] + p->q[1] * du + p->q[2] * du * du;
+    return dark_at(wk, w, h, p->f->cx + tau * p->f->ux + v * p->f->vx, p->f->cy + tau * p->f->uy + v * p->f->vy);
 }
 
-/* Tip of the midline curve v(u) = q0 + q1 (u - uc) + q2 (u - uc)^2, searched from u_out toward uc. */
-static double find_tip(const MorphoWork *wk, int w, int h, const Frame *f, const double q[3], double uc,
-                       double u_out, double thr) {
-    const double step = uc > u_out ? 0.25 : -0.25;
-    const int n = (int)(fabs(uc - u_out) / 0.25);
-    double prev = 0;
-    for (int k = 0; k <= n; k++) {
-        double u = u_out + k * step, du = u - uc, v = q[0] + q[1] * du + q[2] * du * du;
-        double val = dark_at(wk, w, h, f->cx + u * f->ux + v * f->vx, f->cy + u * f->uy + v * f->vy);
-        if (k == 0 && val >= thr) return NAN;
-        if (k > 0 && val >= thr) return u - step + step * (thr - prev) / (val - prev);
-        prev = val;
+/* Sub-pixel edge: where the darkness along the path crosses thr, near tau0 (the mask's outermost sample
+ * on this side; `out` = +1 or -1 is the outward direction).  If the darkness at tau0 is at or above thr
+ * the crossing is searched outward (up to max_out px), else inward (up to tau_inner), in steps of 0.25
+ * px, with linear interpolation.  NAN when there is none. */
+static double find_edge(const MorphoWork *wk, int w, int h, const Path *p, double tau0, int out, double tau_inner,
+                        double max_out, double thr) {
+    double prev = path_dark(wk, w, h, p, tau0), step = 0.25 * out;
+    if (prev >= thr) {
+        for (int k = 1; k * 0.25 <= max_out; k++) {
+            double tau = tau0 + k * step, v = path_dark(wk, w, h, p, tau);
+            if (v < thr) return tau - step + step * (prev - thr) / (prev - v);
+            prev = v;
+        }
+        return NAN;
+    }
+    for (int k = 1; k * 0.25 <= fabs(tau_inner - tau0); k++) {
+        double tau = tau0 - k * step, v = path_dark(wk, w, h, p, tau);
+        if (v >= thr) return tau + step - step * (thr - prev) / (v - prev);
+        prev = v;
     }
     return NAN;
 }
@@ -75,6 +82,26 @@ static double arc_length(const double q[3], double a, double b) {   /* of v(du) 
         s += (i == 0 || i == n ? 1 : i % 2 ? 4 : 2) * g;
     }
     return fabs(s * hstep / 3);
+}
+
+/* Least-squares v = q0 + q1 du + q2 du^2, du = u - uc, over the points with |du| <= half.  v[i] is given
+ * directly, or (when v is NULL) as the midpoint (a[i] + b[i]) / 2.  Returns 0, -1 with < 5 points. */
+static int fit_quadratic(const double *u, const double *v, const double *a, const double *b, int n, double uc,
+                         double half, double q[3]) {
+    double A[9] = {0}, rhs[3] = {0};
+    int used = 0;
+    for (int k = 0; k < n; k++) {
+        double du = u[k] - uc;
+        if (fabs(du) > half) continue;
+        double y = v ? v[k] : 0.5 * (a[k] + b[k]), phi[3] = {1, du, du * du};
+        for (int i = 0; i < 3; i++) {
+            rhs[i] += phi[i] * y;
+            for (int j = 0; j < 3; j++) A[i * 3 + j] += phi[i] * phi[j];
+        }
+        used++;
+    }
+    if (used < 5) return -1;
+    return solve_small(A, rhs, q, 3);
 }
 
 static int measure_shape(MorphoWork *wk, int w, int h, const Segmentation *seg, Measures *m) {
@@ -102,6 +129,7 @@ static int measure_shape(MorphoWork *wk, int w, int h, const Segmentation *seg, 
             }
     if (umax - umin < 5) return SEG_MEASURE_FAILED;
     const double thr = 0.5 * seg->level;
+    const double max_out = fmax(3.0, 0.04 * (w > h ? w : h));   /* how far an edge may lie outside the mask */
     /* cross-sections: one every pixel along u */
     int K = 0;
     for (double u = umin; u <= umax + 1e-9 && K < wk->ray_cap; u += 1.0) {
@@ -111,61 +139,80 @@ static int measure_shape(MorphoWork *wk, int w, int h, const Segmentation *seg, 
             if (mask_at(wk, w, h, X0 + t * f.vx, Y0 + t * f.vy)) { if (isnan(first)) first = t; last = t; }
         if (isnan(first)) continue;
         double mid = 0.5 * (first + last);
-        double top = find_edge(wk, w, h, X0, Y0, f.vx, f.vy, first - 2.0, mid, thr);
-        double bot = find_edge(wk, w, h, X0, Y0, f.vx, f.vy, last + 2.0, mid, thr);
+        Path line = {.curve = 0, .X0 = X0, .Y0 = Y0, .dx = f.vx, .dy = f.vy};
+        double top = find_edge(wk, w, h, &line, first, -1, mid, max_out, thr);
+        double bot = find_edge(wk, w, h, &line, last, +1, mid, max_out, thr);
         wk->ray_u[K] = u;
         wk->ray_top[K] = isnan(top) ? first - 0.25 : top;
         wk->ray_bot[K] = isnan(bot) ? last + 0.25 : bot;
         K++;
     }
-    /* midline: least-squares quadratic through the section centres of the central 80% */
+    /* midline, pass 1: least-squares quadratic through the centres of the sections across the major
+     * axis, central 80% (the tips are narrow and noisy) */
     const double uc = 0.5 * (umin + umax), half = 0.4 * (umax - umin);
-    double A[9] = {0}, b[3] = {0}, q[3];
-    int used = 0;
+    double q[3];
+    if (fit_quadratic(wk->ray_u, NULL, wk->ray_top, wk->ray_bot, K, uc, half, q)) return SEG_MEASURE_FAILED;
+    /* pass 2: sections perpendicular to that midline (for a bent valve they follow its radii, so their
+     * centres lie on the true midline and their lengths are true widths); refit through their centres */
+    int S = 0;
     for (int k = 0; k < K; k++) {
-        double du = wk->ray_u[k] - uc;
-        if (fabs(du) > half) continue;
-        double v = 0.5 * (wk->ray_top[k] + wk->ray_bot[k]), phi[3] = {1, du, du * du};
-        for (int i = 0; i < 3; i++) {
-            b[i] += phi[i] * v;
-            for (int j = 0; j < 3; j++) A[i * 3 + j] += phi[i] * phi[j];
-        }
-        used++;
+        double u = wk->ray_u[k], du = u - uc, v = q[0] + q[1] * du + q[2] * du * du, sl = q[1] + 2 * q[2] * du;
+        double nn = sqrt(1 + sl * sl), nu = -sl / nn, nv = 1 / nn;        /* unit normal in (u, v) */
+        Path line = {.curve = 0, .X0 = f.cx + u * f.ux + v * f.vx, .Y0 = f.cy + u * f.uy + v * f.vy,
+                     .dx = nu * f.ux + nv * f.vx, .dy = nu * f.uy + nv * f.vy};
+        if (!mask_at(wk, w, h, line.X0, line.Y0)) continue;
+        double first = 0, last = 0, lim = vmax - vmin + 2;
+        while (first > -lim && mask_at(wk, w, h, line.X0 + (first - 0.5) * line.dx, line.Y0 + (first - 0.5) * line.dy)) first -= 0.5;
+        while (last < lim && mask_at(wk, w, h, line.X0 + (last + 0.5) * line.dx, line.Y0 + (last + 0.5) * line.dy)) last += 0.5;
+        double top = find_edge(wk, w, h, &line, first, -1, 0, max_out, thr);
+        double bot = find_edge(wk, w, h, &line, last, +1, 0, max_out, thr);
+        if (isnan(top)) top = first - 0.25;
+        if (isnan(bot)) bot = last + 0.25;
+        double mid = 0.5 * (top + bot);
+        wk->sec_u[S] = u + nu * mid;
+        wk->sec_v[S] = v + nv * mid;
+        wk->sec_w[S] = bot - top;
+        S++;
     }
-    if (used < 5 || solve_small(A, b, q, 3)) return SEG_MEASURE_FAILED;
-    /* tips along the midline, searched from 2 px beyond the mask's extent inward */
-    double u_lo = find_tip(wk, w, h, &f, q, uc, umin - 2.0, thr);
-    double u_hi = find_tip(wk, w, h, &f, q, uc, umax + 2.0, thr);
+    if (fit_quadratic(wk->sec_u, wk->sec_v, NULL, NULL, S, uc, half, q)) return SEG_MEASURE_FAILED;
+    /* tips: where the darkness along the midline crosses thr, near the mask's extreme projections */
+    Path mline = {.curve = 1, .f = &f, .q = q, .uc = uc};
+    double u_lo = find_edge(wk, w, h, &mline, umin, -1, uc, max_out, thr);
+    double u_hi = find_edge(wk, w, h, &mline, umax, +1, uc, max_out, thr);
     if (isnan(u_lo)) u_lo = umin - 0.5;
     if (isnan(u_hi)) u_hi = umax + 0.5;
     m->length = arc_length(q, u_lo - uc, u_hi - uc);
     m->frame[0] = f.cx; m->frame[1] = f.cy; m->frame[2] = f.ux; m->frame[3] = f.uy; m->frame[4] = f.vx; m->frame[5] = f.vy;
     memcpy(m->q, q, sizeof q);
     m->uc = uc; m->u_lo = u_lo; m->u_hi = u_hi;
-    double s_lo = q[1] + 2 * q[2] * (u_lo - uc), s_hi = q[1] + 2 * q[2] * (u_hi - uc);
-    m->bending = fabs(atan(s_hi) - atan(s_lo));
-    /* width: perpendicular cross-sections, moving average over +-r samples, maximum */
-    int r = K >= 60 ? K / 30 : 1;
+    /* bending = curvature of the midline at the middle of the valve x its length: the total turning
+     * angle when the midline is a circular arc */
+    double kappa = 2 * q[2] / pow(1 + q[1] * q[1], 1.5);
+    m->bending = fabs(kappa) * m->length;
+    /* width: largest moving average (over +-r sections) of the perpendicular sections' lengths;
+     * asymmetry: offsets of the section centres from the fitted midline, relative to the widths */
+    int r = S >= 60 ? S / 30 : 1;
     double best = 0, asum = 0, ssum = 0;
-    for (int k = 0; k < K; k++) {
+    for (int k = 0; k < S; k++) {
         double acc = 0;
         int cnt = 0;
-        for (int j = k - r; j <= k + r; j++) {
-            if (j < 0 || j >= K) continue;
-            double sl = q[1] + 2 * q[2] * (wk->ray_u[j] - uc);
-            acc += (wk->ray_bot[j] - wk->ray_top[j]) / sqrt(1 + sl * sl);
-            cnt++;
-        }
+        for (int j = k - r; j <= k + r; j++)
+            if (j >= 0 && j < S) { acc += wk->sec_w[j]; cnt++; }
         if (cnt == 2 * r + 1 && acc / cnt > best) best = acc / cnt;
-        double du = wk->ray_u[k] - uc;
+        double du = wk->sec_u[k] - uc;
         if (fabs(du) <= half) {
-            double v = q[0] + q[1] * du + q[2] * du * du, h1 = v - wk->ray_top[k], h2 = wk->ray_bot[k] - v;
-            asum += fabs(h1 - h2);
-            ssum += h1 + h2;
+            double sl = q[1] + 2 * q[2] * du, off = (wk->sec_v[k] - (q[0] + q[1] * du + q[2] * du * du)) / sqrt(1 + sl * sl);
+            asum += 2 * fabs(off);       /* |h_left - h_right| */
+            ssum += wk->sec_w[k];        /* h_left + h_right */
         }
     }
     if (!(best > 0) || !(m->length > 0)) return SEG_MEASURE_FAILED;
     m->width = best;
+    /* area by Cavalieri: the cross-sections are 1 px apart along u; the sub-pixel edges make it
+     * consistent with length and width (a pixel count would include the blurred fringe) */
+    double area = 0;
+    for (int k = 0; k < K; k++) area += wk->ray_bot[k] - wk->ray_top[k];
+    m->area = area;
     m->elongation = m->length / m->width;
     m->lr_asymmetry = ssum > 0 ? asum / ssum : 0;
     return SEG_OK;
@@ -183,7 +230,6 @@ int morpho_measure_gray(MorphoWork *wk, int w, int h, int n_harm, Measures *m) {
             wk->n_contour = trace_outline(wk->mask, w, h, wk->contour, w * h + 4);
         return m->flag = seg.flag;
     }
-    m->area = seg.area;
     wk->n_contour = trace_outline(wk->mask, w, h, wk->contour, w * h + 4);
     m->perimeter = outline_perimeter(wk->contour, wk->n_contour);
     int flag = measure_shape(wk, w, h, &seg, m);

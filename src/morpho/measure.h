@@ -3,7 +3,8 @@
  *              the valve's cross-sections along the major principal axis; tips = where the darkness along
  *              the midline crosses half the valve's darkness level, with sub-pixel interpolation)
  *  width       largest cross-section perpendicular to the midline (edges found the same way)
- *  area        valve pixels after hole filling;  perimeter: Kulpa's estimate on the traced outline
+ *  area        sum of the cross-sections (1 px apart along the major axis, sub-pixel edges), px^2
+ *  perimeter   Kulpa's estimate on the traced outline of the segmented valve
  *  elongation  length / width
  *  bending     total turning angle of the midline between the tips, |atan v'(tip1) - atan v'(tip2)|
  *  lr_asymmetry  sum |h_left - h_right| / sum (h_left + h_right) over the central 80% of the midline,

@@ -16,6 +16,7 @@ typedef struct MorphoWork {
     int n_contour;
     int ray_cap;          /* samples in the per-u arrays below */
     double *ray_u, *ray_top, *ray_bot;   /* per sample along the major axis: u, upper and lower edge (px) */
+    double *sec_u, *sec_v, *sec_w;       /* per section perpendicular to the midline: centre (u, v), width */
 } MorphoWork;
 
 void morpho_work_init(MorphoWork *wk);

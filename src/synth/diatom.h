@@ -15,7 +15,7 @@ typedef struct DiatomModel {
     double bend_mean, bend_sd;             /* total turning angle of the midline, radians (>= 0) */
     double fib_mean, fib_sd;               /* fibulae per 10 um */
     double stria_mean;                     /* striae per 10 um */
-    double asym_lateral_max;               /* margins' half-widths differ by a factor (1 +- a), a ~ U(0, max) */
+    double asym_lateral_max;               /* margins' half-widths: (1 + a) concave side, (1 - a) convex, a ~ U(-max, max) */
     double asym_apical_max;                /* one end tapers more: exponent factor (1 + b), b ~ U(0, max) */
     /* treatment effects (treated minus control) */
     double effect_length;                  /* relative change of the mean length (-0.12 = 12% shorter) */
@@ -43,7 +43,7 @@ typedef struct DiatomParams {
     double length_px, width_px;            /* true length (midline arc) and maximal width, pixels */
     double bending;                        /* true total turning angle of the midline, radians >= 0 */
     double end_shape;                      /* 0 wedge-shaped (cuneate) ends .. 1 slightly capitate */
-    double asym_lateral, asym_apical;
+    double asym_lateral, asym_apical;      /* see DiatomModel; asym_lateral is signed */
     double fib_density, stria_density;     /* per 10 um */
     double area_px;                        /* true valve area, pixels^2 (numerical integral) */
     double angle_deg;                      /* direction of the apical axis, degrees, counter-clockwise */

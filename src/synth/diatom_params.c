@@ -55,7 +55,7 @@ void diatom_draw(Rng *r, const DiatomModel *m, const ImagingModel *im, int group
     p->fib_density = fmax(3.0, trunc_normal(r, m->fib_mean + (treated ? m->effect_fib : 0), m->fib_sd));
     p->stria_density = fmax(5.0, trunc_normal(r, m->stria_mean, 2.0));
     p->end_shape = rng_uniform1(r);
-    p->asym_lateral = uniform(r, 0, m->asym_lateral_max);
+    p->asym_lateral = uniform(r, -m->asym_lateral_max, m->asym_lateral_max);
     p->asym_apical = uniform(r, 0, m->asym_apical_max);
 
     /* placement: nearly horizontal along the longer image side, either way round, mirrored or not */

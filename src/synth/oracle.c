@@ -8,7 +8,7 @@ void oracle_features(const DiatomParams *p, double f[ORACLE_NFEAT]) {
     f[1] = p->width_px / p->px_per_um;
     f[2] = p->bending;
     f[3] = p->end_shape;
-    f[4] = p->asym_lateral;
+    f[4] = fabs(p->asym_lateral);
     f[5] = p->asym_apical;
     f[6] = p->fib_density;
 }
