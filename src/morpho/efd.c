@@ -53,6 +53,14 @@ void efd_normalize(double (*coef)[4], int n_harm) {
         coef[h][2] = -sp * a + cp * c;
         coef[h][3] = -sp * b + cp * d;
     }
+    /* the procedure leaves a 180-degree ambiguity (start at either end of the major axis) that flips
+     * the signs of the even harmonics; fix it: the even-harmonic coefficient of largest magnitude is >= 0 */
+    double big = 0;
+    for (int h = 1; h < n_harm; h += 2)
+        for (int k = 0; k < 4; k++) if (fabs(coef[h][k]) > fabs(big)) big = coef[h][k];
+    if (big < 0)
+        for (int h = 1; h < n_harm; h += 2)
+            for (int k = 0; k < 4; k++) coef[h][k] = -coef[h][k];
     double scale = fabs(coef[0][0]);
     if (scale > 0)
         for (int h = 0; h < n_harm; h++)

@@ -10,6 +10,7 @@ int efd_compute(const double *xy, int n, int n_harm, double (*coef)[4]);
 
 /* Normalises in place for size, rotation and starting point (Kuhl & Giardina's procedure, as in
  * pyefd.normalize_efd): after it a_1 = 1 and b_1 = c_1 = 0; |d_1| = minor/major axis ratio of the
- * first-harmonic ellipse. */
+ * first-harmonic ellipse.  The remaining 180-degree ambiguity (sign of the even harmonics) is fixed by
+ * making the even-harmonic coefficient of largest magnitude non-negative. */
 void efd_normalize(double (*coef)[4], int n_harm);
 #endif

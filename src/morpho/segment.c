@@ -22,7 +22,7 @@ float otsu_threshold(const float *v, int n) {
     double total = 0;
     for (int k = 0; k < 256; k++) total += (double)k * hist[k];
     double w0 = 0, sum0 = 0, best = -1;
-    int best_k = 0;
+    int best_k = 0, best_last = 0;          /* the maximum may be a plateau (an empty gap): take its middle */
     for (int k = 0; k < 255; k++) {
         w0 += hist[k];
         sum0 += (double)k * hist[k];
@@ -30,9 +30,10 @@ float otsu_threshold(const float *v, int n) {
         if (w0 == 0 || w1 == 0) continue;
         double m0 = sum0 / w0, m1 = (total - sum0) / w1;
         double between = w0 * w1 * (m0 - m1) * (m0 - m1);
-        if (between > best) { best = between; best_k = k; }
+        if (between > best * (1 + 1e-12)) { best = between; best_k = best_last = k; }
+        else if (between >= best * (1 - 1e-12)) best_last = k;
     }
-    return lo + (best_k + 1) / scale;      /* values >= threshold are the upper class */
+    return lo + (0.5 * (best_k + best_last) + 1) / scale;      /* values >= threshold are the upper class */
 }
 
 /* Labels 8-connected components of fg (1 = foreground) into label[] (0 = background, 1.. = component);
