@@ -1,6 +1,7 @@
 #include "synth/oracle.h"
 #include "core/error.h"
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 void oracle_features(const DiatomParams *p, double f[ORACLE_NFEAT]) {
@@ -40,14 +41,18 @@ static int spd_solve(double *S, const double *b, double *x, int d) {
     return 0;
 }
 
-/* Fits LDA on the images with (index % 2 == part), or on all when part < 0.
+/* Fold of image i for the 2-fold cross-validation: top bit of a multiplicative hash of i, so the folds
+ * do not line up with any regular pattern of the groups. */
+static int fold_of(int i) { return (int)(((uint32_t)i * 2654435761u) >> 31); }
+
+/* Fits LDA on the images with fold_of(index) == part, or on all when part < 0.
  * Out: w (discriminant direction), c (threshold: treated when w.f > c), delta2 (Mahalanobis^2). */
 static int lda_fit(const DiatomParams *p, int n, int part, double *w, double *c, double *delta2) {
     const int d = ORACLE_NFEAT;
     double mu[2][ORACLE_NFEAT] = {{0}}, S[ORACLE_NFEAT * ORACLE_NFEAT] = {0}, f[ORACLE_NFEAT];
     int cnt[2] = {0, 0};
     for (int i = 0; i < n; i++) {
-        if (part >= 0 && i % 2 != part) continue;
+        if (part >= 0 && fold_of(i) != part) continue;
         oracle_features(&p[i], f);
         int g = p[i].group == GROUP_TREATED;
         cnt[g]++;
@@ -57,7 +62,7 @@ static int lda_fit(const DiatomParams *p, int n, int part, double *w, double *c,
     for (int g = 0; g < 2; g++)
         for (int k = 0; k < d; k++) mu[g][k] /= cnt[g];
     for (int i = 0; i < n; i++) {
-        if (part >= 0 && i % 2 != part) continue;
+        if (part >= 0 && fold_of(i) != part) continue;
         oracle_features(&p[i], f);
         int g = p[i].group == GROUP_TREATED;
         for (int a = 0; a < d; a++)
@@ -83,7 +88,7 @@ int oracle_accuracy(const DiatomParams *p, int n, double *cv_accuracy, double *g
     for (int part = 0; part < 2; part++) {
         if (lda_fit(p, n, part, w, &c, &d2)) return mg_error_set("oracle: needs at least 20 images per group");
         for (int i = 0; i < n; i++) {
-            if (i % 2 == part) continue;
+            if (fold_of(i) == part) continue;
             oracle_features(&p[i], f);
             double score = 0;
             for (int k = 0; k < ORACLE_NFEAT; k++) score += w[k] * f[k];

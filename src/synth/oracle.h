@@ -1,7 +1,8 @@
 /* Oracle accuracy: how well the two groups can be told apart from their TRUE morphological parameters.
  * A linear discriminant (Fisher LDA, pooled covariance, equal priors) on the features
- * [length_um, width_um, bending, end_shape, asym_lateral, asym_apical, fib_density]; accuracy by
- * 2-fold cross-validation (fit on even-numbered images, test on odd, and the other way round).
+ * [length_um, width_um, bending, end_shape, |asym_lateral|, asym_apical, fib_density]; accuracy by
+ * 2-fold cross-validation (images split in two folds by a hash of their index; fit on one, test on
+ * the other, and the other way round).
  * Also the Gaussian (Bayes-for-equal-covariance) value Phi(Delta / 2), Delta = Mahalanobis distance
  * between the group means under the pooled covariance of the whole set. */
 #ifndef MG_ORACLE_H
