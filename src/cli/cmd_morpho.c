@@ -142,6 +142,7 @@ int cmd_morpho(int argc, char **argv) {
     }
     /* compare */
     const char *ga = NULL, *gb = NULL, *cols[64];
+    char b1[4096], b2[4096];          /* folder names of the two inputs: the group labels point here */
     int n_cols = 0;
     static const char *const default_cols[] = {"length", "width", "area", "perimeter", "elongation", "bending", "lr_asymmetry"};
     if (columns_arg) n_cols = split_list(columns_arg, cols, 64);
@@ -162,7 +163,6 @@ int cmd_morpho(int argc, char **argv) {
         if ((rc = image_list_add(&l1, inputs[0]))) goto done;
         int n1 = l1.n;
         image_list_free(&l1);
-        char b1[4096], b2[4096];
         snprintf(b1, sizeof b1, "%s", inputs[0]);
         snprintf(b2, sizeof b2, "%s", inputs[1]);
         for (char *s = b1 + strlen(b1); s > b1 && s[-1] == '/';) *--s = 0;
@@ -173,7 +173,9 @@ int cmd_morpho(int argc, char **argv) {
         double t0 = omp_get_wtime();
         measure_all(&l, n_harm, m);
         printf("measured %d images in %.2f s (%d threads)\n", l.n, omp_get_wtime() - t0, mg_get_threads());
-        const char *tmpcsv = measures_out ? measures_out : "morpho_compare_measures.csv.tmp";
+        char tmpname[4200];           /* without --measures, a temporary table next to the output */
+        snprintf(tmpname, sizeof tmpname, "%s.measures.tmp", out ? out : "compare.csv");
+        const char *tmpcsv = measures_out ? measures_out : tmpname;
         if ((rc = write_measures_csv(tmpcsv, &l, m, n_harm))) goto done;
         rc = csv_read(tmpcsv, &t);
         if (!measures_out) remove(tmpcsv);
