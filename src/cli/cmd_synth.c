@@ -33,7 +33,7 @@ static void synth_usage(FILE *f) {
         "imaging:\n"
         "  --fov UM               micrometres across the longer image side (default 52)\n"
         "  --rotation DEG         axis within +-DEG of horizontal (default 12)\n"
-        "  --blur LO,HI           defocus sigma range, um (default 0.25,0.55)\n"
+        "  --blur LO,HI           defocus sigma range, um (default 0.08,0.3)\n"
         "  --noise LO,HI          sensor noise sigma range, 0..1 intensity (default 0.008,0.025)\n"
         "  --debris P             probability of debris specks per image (default 0.25)\n"
         "  --contact-sheet FILE   also write a PNG sheet of samples of both groups with measured outlines\n"
@@ -104,7 +104,7 @@ int cmd_synth(int argc, char **argv) {
         else if (!strcmp(a, "--fibulae")) { NEED_VALUE(); if (parse_pair(v, &m.fib_mean, &m.fib_sd) || m.fib_mean <= 0 || m.fib_sd < 0) BAD("MEAN,SD per 10 um, e.g. 12,1"); }
         else if (!strcmp(a, "--fov")) { NEED_VALUE(); if (parse_num(v, &fov) || fov <= 0) BAD("micrometres, e.g. 52"); }
         else if (!strcmp(a, "--rotation")) { NEED_VALUE(); if (parse_num(v, &rot) || rot < 0 || rot > 90) BAD("degrees 0..90, e.g. 12"); }
-        else if (!strcmp(a, "--blur")) { NEED_VALUE(); if (parse_pair(v, &blur[0], &blur[1]) || blur[0] < 0 || blur[1] < blur[0]) BAD("LO,HI in um, e.g. 0.25,0.55"); }
+        else if (!strcmp(a, "--blur")) { NEED_VALUE(); if (parse_pair(v, &blur[0], &blur[1]) || blur[0] < 0 || blur[1] < blur[0]) BAD("LO,HI in um, e.g. 0.08,0.3"); }
         else if (!strcmp(a, "--noise")) { NEED_VALUE(); if (parse_pair(v, &noise[0], &noise[1]) || noise[0] < 0 || noise[1] < noise[0]) BAD("LO,HI, e.g. 0.008,0.025"); }
         else if (!strcmp(a, "--debris")) { NEED_VALUE(); if (parse_num(v, &debris) || debris < 0 || debris > 1) BAD("a probability 0..1"); }
         else if (!strcmp(a, "--contact-sheet")) { NEED_VALUE(); sheet = v; }

@@ -18,7 +18,7 @@ void imaging_model_default(ImagingModel *im, int w, int h, int channels) {
     *im = (ImagingModel){
         .w = w, .h = h, .channels = channels,
         .fov_um = 52.0, .max_rotation_deg = 12.0, .max_offset = 0.06,
-        .blur_um_lo = 0.25, .blur_um_hi = 0.55, .noise_lo = 0.008, .noise_hi = 0.025,
+        .blur_um_lo = 0.08, .blur_um_hi = 0.30, .noise_lo = 0.008, .noise_hi = 0.025,
         .gradient_max = 0.15, .debris_prob = 0.25,
     };
 }

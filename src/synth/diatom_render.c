@@ -98,9 +98,9 @@ void diatom_render(Rng *r, const DiatomParams *p, const ImagingModel *im, Image 
     const double rim = fmax(0.45 * ppu, 1.0);               /* rim band, px */
     const double canal = fmax(0.4 * ppu, 0.7);              /* raphe canal band inside the rim, px */
     const double fib_step = 10.0 / p->fib_density * ppu;    /* fibula spacing, px */
-    const double fib_r = fmax(0.22 * ppu, 0.45);            /* fibula dot radius, px */
+    const double fib_r = fmax(0.25 * ppu, 0.45);            /* fibula dot radius, px */
     const double stria_period = 10.0 / p->stria_density * ppu;
-    const double stria_amp = stria_period >= 2.5 ? 0.15 : 0.0;   /* unresolvable striae are not drawn */
+    const double stria_amp = stria_period >= 2.5 ? 0.2 : 0.0;    /* unresolvable striae are not drawn */
     const double halo_w = fmax(0.8 * ppu, 1.0);
 
     /* 1. absorbance and halo planes */
@@ -120,7 +120,7 @@ void diatom_render(Rng *r, const DiatomParams *p, const ImagingModel *im, Image 
                 if (t * p->raphe_side > 0) {          /* fibulae: dots along the raphe margin */
                     double ph = s / fib_step, ds = (ph - floor(ph + 0.5)) * fib_step;
                     double dt = depth - (rim + 0.5 * canal);
-                    A += 0.8 * exp(-(ds * ds + dt * dt) / (fib_r * fib_r));
+                    A += 1.0 * exp(-(ds * ds + dt * dt) / (fib_r * fib_r));
                 }
                 A *= cov;
             }
