@@ -2,7 +2,9 @@
 #include "morpho/efd.h"
 #include "morpho/outline.h"
 #include "morpho/segment.h"
+#include "core/rng.h"
 #include "test.h"
+#include <stdlib.h>
 #include <string.h>
 
 TEST(trace_rectangle) {
@@ -40,6 +42,37 @@ TEST(trace_disc_perimeter_close_to_2_pi_r) {
     int n = trace_outline(m, S, S, xy, S * S + 4);
     /* the outline runs through boundary pixel centres, ~0.5 px inside the true circle */
     CHECK_NEAR(outline_perimeter(xy, n), 2 * M_PI * (r - 0.5), 0.02);
+}
+
+/* random blobs (unions of ellipses): the trace closes, steps between 8-neighbours, visits only boundary
+ * pixels and stops after one circuit (a regression: a missed stop used to run to the point cap) */
+TEST(trace_random_blobs_closes_after_one_circuit) {
+    enum { W = 40, H = 30 };
+    uint8_t m[W * H];
+    int xy[2 * (W * H + 4)];
+    Rng r = rng_new(5);
+    for (int trial = 0; trial < 300; trial++) {
+        memset(m, 0, sizeof m);
+        int ne = 1 + (int)rng_below(&r, 3);
+        double cx0 = 20, cy0 = 15;
+        for (int e = 0; e < ne; e++) {
+            double cx = cx0 + 6 * (rng_uniform1(&r) - 0.5), cy = cy0 + 6 * (rng_uniform1(&r) - 0.5);
+            double a = 1 + 12 * rng_uniform1(&r), b = 0.6 + 4 * rng_uniform1(&r), t = 3.2 * rng_uniform1(&r);
+            for (int y = 0; y < H; y++)
+                for (int x = 0; x < W; x++) {
+                    double dx = x - cx, dy = y - cy, u = dx * cos(t) + dy * sin(t), v = -dx * sin(t) + dy * cos(t);
+                    if (u * u / (a * a) + v * v / (b * b) <= 1) m[y * W + x] = 1;
+                }
+        }
+        int area = 0;
+        for (int i = 0; i < W * H; i++) area += m[i];
+        int n = trace_outline(m, W, H, xy, W * H + 4);
+        CHECK_MSG(n >= 1 && n <= 2 * area + 2, "trial %d: %d points for area %d", trial, n, area);
+        for (int i = 0; i < n && n > 1; i++) {
+            int j = (i + 1) % n, dx = abs(xy[2 * j] - xy[2 * i]), dy = abs(xy[2 * j + 1] - xy[2 * i + 1]);
+            CHECK(dx <= 1 && dy <= 1);
+        }
+    }
 }
 
 TEST(otsu_splits_two_modes) {
@@ -113,6 +146,7 @@ int main(void) {
     RUN(trace_rectangle);
     RUN(trace_single_pixel_and_empty);
     RUN(trace_disc_perimeter_close_to_2_pi_r);
+    RUN(trace_random_blobs_closes_after_one_circuit);
     RUN(otsu_splits_two_modes);
     RUN(efd_of_a_circle_and_an_ellipse);
     RUN(efd_normalisation_invariances);

@@ -19,7 +19,7 @@ int trace_outline(const uint8_t *mask, int w, int h, int *xy, int max_points) {
     const int sx = start % w, sy = start / w;
     int px = sx, py = sy;
     int back = 4;                       /* the west neighbour of the first pixel is background */
-    const int start_back = back;
+    int first_move = -1;                /* direction of the first step from the start pixel */
     int n = 0;
     xy[2 * n] = px; xy[2 * n + 1] = py; n++;
     for (int steps = 0; steps < 4 * w * h + 8; steps++) {
@@ -29,17 +29,16 @@ int trace_outline(const uint8_t *mask, int w, int h, int *xy, int max_points) {
             if (IN(px + DX[d], py + DY[d])) { found = d; break; }
         }
         if (found < 0) break;           /* an isolated pixel */
+        if (px == sx && py == sy) {     /* at the start: stop when about to repeat the first step */
+            if (first_move == found) break;
+            if (first_move < 0) first_move = found;
+        }
         int prev = (found + 7) & 7;     /* last background neighbour checked, becomes the new backtrack */
         int bx = px + DX[prev], by = py + DY[prev];
         px += DX[found];
         py += DY[found];
         back = dir_of(bx - px, by - py);
-        if (px == sx && py == sy && back == start_back) break;
-        if (px == sx && py == sy) {
-            /* back at the start from another side: keep going (Jacob's criterion) but do not re-add it */
-            if (n < max_points) { xy[2 * n] = px; xy[2 * n + 1] = py; n++; }
-            continue;
-        }
+        if (px == sx && py == sy) continue;     /* the start is stored once */
         if (n >= max_points) break;
         xy[2 * n] = px; xy[2 * n + 1] = py; n++;
     }

@@ -1,6 +1,6 @@
 /* Outline of a binary region: Moore-neighbour tracing (clockwise on screen, y down) of the boundary
- * pixels of the component that contains the first foreground pixel in raster order, with Jacob's
- * stopping criterion.  Suits the single filled component that segment_valve leaves in the mask. */
+ * pixels of the component that contains the first foreground pixel in raster order; it stops when
+ * it is back at the start pixel about to repeat its first step.  Suits the single filled component that segment_valve leaves in the mask. */
 #ifndef MG_OUTLINE_H
 #define MG_OUTLINE_H
 #include <stdint.h>
