@@ -6,6 +6,7 @@
 #include "test.h"
 #include <dirent.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[256];
@@ -52,6 +53,10 @@ TEST(write_is_atomic_and_leaves_no_temp_files) {
     while (d && (e = readdir(d))) tmp += strstr(e->d_name, ".tmp") != NULL;
     if (d) closedir(d);
     CHECK(tmp == 0);
+    struct stat st;                              /* permissions follow the umask, not mkstemp's 0600 */
+    mode_t um = umask(0);
+    umask(um);
+    CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == (0666 & ~um));
     CHECK(image_write_png("/nonexistent-folder/x.png", &a) == -1);
     CHECK(strstr(mg_error_get(), "/nonexistent-folder/x.png") != NULL);
     image_free(&a);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_SIDE 30000              /* refuse absurd headers (fuzzed files) before allocating */
@@ -131,6 +132,18 @@ int image_write_png(const char *path, const Image *img) {
         free(tmp);
         return mg_error_set("%s: cannot create a temporary file next to it", path);
     }
+    /* mkstemp creates the file 0600: give it the usual 0666 & ~umask (umask read once; the only other
+     * file creation that could run meanwhile is this same function, whose mkstemp ignores the umask) */
+    static int umask_cached = -1;
+#pragma omp critical(mg_umask)
+    {
+        if (umask_cached < 0) {
+            mode_t m = umask(0);
+            umask(m);
+            umask_cached = (int)m;
+        }
+    }
+    if (fchmod(fd, 0666 & ~(mode_t)umask_cached) != 0) { /* keep 0600: not worth failing for */ }
     FILE *f = fdopen(fd, "wb");
     if (!f) {
         close(fd); unlink(tmp); free(tmp);
