@@ -79,7 +79,6 @@ int cmd_synth(int argc, char **argv) {
     diatom_model_default(&m);
     ImagingModel im;
     imaging_model_default(&im, w, h, channels);
-    int size_set = 0;
     double fov = im.fov_um, rot = im.max_rotation_deg, blur[2] = {im.blur_um_lo, im.blur_um_hi};
     double noise[2] = {im.noise_lo, im.noise_hi}, debris = im.debris_prob;
     for (int i = 1; i < argc; i++) {
@@ -90,7 +89,7 @@ int cmd_synth(int argc, char **argv) {
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { synth_usage(stdout); return 0; }
         else if (!strcmp(a, "-o") || !strcmp(a, "--out")) { NEED_VALUE(); out = v; }
         else if (!strcmp(a, "-n")) { NEED_VALUE(); if (parse_num(v, &x) || x < 2 || x > 1e8) BAD("a count >= 2, e.g. -n 3000"); o.n = (int)x; }
-        else if (!strcmp(a, "--size")) { NEED_VALUE(); if (parse_size(v, &w, &h)) BAD("WxH or S, e.g. --size 64x64"); size_set = 1; }
+        else if (!strcmp(a, "--size")) { NEED_VALUE(); if (parse_size(v, &w, &h)) BAD("WxH or S, e.g. --size 64x64"); }
         else if (!strcmp(a, "--rgb")) channels = 3;
         else if (!strcmp(a, "--gray") || !strcmp(a, "--grey")) channels = 1;
         else if (!strcmp(a, "--seed")) { NEED_VALUE(); char *e; o.seed = strtoull(v, &e, 10); if (e == v || *e) BAD("a non-negative integer"); }
@@ -115,7 +114,6 @@ int cmd_synth(int argc, char **argv) {
 #undef BAD
     }
     if (!out) { fprintf(stderr, "morphogan synth: no output folder; type e.g. 'morphogan synth -o data/synth'\n"); return 2; }
-    (void)size_set;
     imaging_model_default(&im, w, h, channels);
     im.fov_um = fov; im.max_rotation_deg = rot;
     im.blur_um_lo = blur[0]; im.blur_um_hi = blur[1];

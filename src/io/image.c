@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #define MAX_SIDE 30000              /* refuse absurd headers (fuzzed files) before allocating */
+#define MAX_PIXELS (1u << 26)       /* 67 Mpixel: far above any microscope crop */
 
 int image_alloc(Image *img, int w, int h, int c) {
     img->w = w; img->h = h; img->c = c; img->px = NULL;
@@ -66,6 +67,7 @@ int image_read_png(const char *path, Image *out) {
     png_set_sig_bytes(png, 8);
     png_read_info(png, info);
     png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
+    if ((uint64_t)w * h > MAX_PIXELS) png_error(png, "image too large");
     int color = png_get_color_type(png, info), depth = png_get_bit_depth(png, info);
     if (depth == 16) png_set_strip_16(png);
     if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
