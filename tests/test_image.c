@@ -2,7 +2,9 @@
  * reading path (truncations and bit flips of a valid file must never crash). */
 #include "core/error.h"
 #include "core/rng.h"
+#include "io/csv.h"
 #include "io/image.h"
+#include <zlib.h>
 #include "test.h"
 #include <dirent.h>
 #include <string.h>
@@ -152,6 +154,48 @@ TEST(bit_flipped_pngs_never_crash) {
     image_free(&a);
 }
 
+static void put_be32(unsigned char *p, uint32_t v) { p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v; }
+
+/* a well-formed header (valid CRC) announcing 20000 x 20000 pixels must be refused, not allocated */
+TEST(huge_dimensions_are_refused) {
+    unsigned char f[8 + 25 + 12] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    unsigned char *c = f + 8;
+    put_be32(c, 13);
+    memcpy(c + 4, "IHDR", 4);
+    put_be32(c + 8, 20000);
+    put_be32(c + 12, 20000);
+    c[16] = 8; c[17] = 2; c[18] = 0; c[19] = 0; c[20] = 0;      /* 8-bit RGB */
+    put_be32(c + 21, (uint32_t)crc32(crc32(0, NULL, 0), c + 4, 17));
+    unsigned char *d = c + 25;                                   /* an empty IDAT chunk follows */
+    put_be32(d, 0);
+    memcpy(d + 4, "IDAT", 4);
+    put_be32(d + 8, (uint32_t)crc32(crc32(0, NULL, 0), d + 4, 4));
+    char p[300];
+    snprintf(p, sizeof p, "%s/huge.png", dir);
+    FILE *fp = fopen(p, "wb");
+    fwrite(f, 1, sizeof f, fp);
+    fclose(fp);
+    Image b;
+    CHECK(image_read_png(p, &b) == -1);
+    CHECK_MSG(strstr(mg_error_get(), "too large") != NULL, "%s", mg_error_get());
+}
+
+TEST(csv_reader_handles_quotes_and_missing_fields) {
+    char p[300];
+    snprintf(p, sizeof p, "%s/t.csv", dir);
+    FILE *f = fopen(p, "w");
+    fputs("file,group,x\r\n\"a,b.png\",ctl,1.5\n\"say \"\"hi\"\"\",trt\n\n", f);
+    fclose(f);
+    CsvTable t;
+    CHECK(csv_read(p, &t) == 0);
+    CHECK(t.n_cols == 3 && t.n_rows == 2);
+    CHECK(!strcmp(t.rows[0][0], "a,b.png") && !strcmp(t.rows[0][2], "1.5"));
+    CHECK(!strcmp(t.rows[1][0], "say \"hi\"") && !strcmp(t.rows[1][2], ""));
+    CHECK(csv_column(&t, "group") == 1 && csv_column(&t, "nope") == -1);
+    csv_free(&t);
+    CHECK(csv_read("/nonexistent.csv", &t) == -1);
+}
+
 TEST(gray_conversion_uses_luminance) {
     Image a;
     image_alloc(&a, 2, 1, 3);
@@ -174,6 +218,8 @@ int main(void) {
     RUN(missing_and_non_png_files_give_one_line_errors);
     RUN(truncated_pngs_are_errors_not_crashes);
     RUN(bit_flipped_pngs_never_crash);
+    RUN(huge_dimensions_are_refused);
+    RUN(csv_reader_handles_quotes_and_missing_fields);
     RUN(gray_conversion_uses_luminance);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) return 1;
