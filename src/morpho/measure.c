@@ -7,11 +7,13 @@
 #include <string.h>
 
 const char *const morpho_scalar_names[MORPHO_N_SCALARS] = {"length", "width", "area", "perimeter",
-                                                           "elongation", "bending", "lr_asymmetry"};
+                                                           "elongation", "bending", "lr_asymmetry",
+                                                           "major_extent", "minor_extent"};
 
 void morpho_scalars(const Measures *m, double out[MORPHO_N_SCALARS]) {
     out[0] = m->length; out[1] = m->width; out[2] = m->area; out[3] = m->perimeter;
     out[4] = m->elongation; out[5] = m->bending; out[6] = m->lr_asymmetry;
+    out[7] = m->major_extent; out[8] = m->minor_extent;
 }
 
 typedef struct Frame {           /* principal-axis frame: point = (cx, cy) + u * (ux, uy) + v * (vx, vy) */
@@ -128,6 +130,8 @@ static int measure_shape(MorphoWork *wk, int w, int h, const Segmentation *seg, 
                 if (v > vmax) vmax = v;
             }
     if (umax - umin < 5) return SEG_MEASURE_FAILED;
+    m->major_extent = umax - umin + 1;
+    m->minor_extent = vmax - vmin + 1;
     const double thr = 0.5 * seg->level;
     const double max_out = fmax(3.0, 0.04 * (w > h ? w : h));   /* how far an edge may lie outside the mask */
     /* cross-sections: one every pixel along u */

@@ -9,6 +9,8 @@
  *  bending     total turning angle of the midline between the tips, |atan v'(tip1) - atan v'(tip2)|
  *  lr_asymmetry  sum |h_left - h_right| / sum (h_left + h_right) over the central 80% of the midline,
  *              h = distance from the midline to each margin (0 = mirror-symmetric about the midline)
+ *  major_extent, minor_extent  extents of the segmented valve along its two principal axes (pixel
+ *              centres' range + 1): the straight (caliper-like) length and breadth, no sub-pixel edges
  *  efd         normalised elliptic Fourier descriptors of the outline (see efd.h) */
 #ifndef MG_MEASURE_H
 #define MG_MEASURE_H
@@ -17,11 +19,12 @@
 #include "morpho/workspace.h"
 
 #define MORPHO_MAX_HARM 20
-#define MORPHO_N_SCALARS 7
+#define MORPHO_N_SCALARS 9
 
 typedef struct Measures {
     int flag;                          /* SEG_OK or the reason the row is not measured */
     double length, width, area, perimeter, elongation, bending, lr_asymmetry;
+    double major_extent, minor_extent;  /* straight extents of the mask along the principal axes, px */
     double cx, cy, angle_deg;          /* centroid (pixels, x right, y down) and major-axis direction */
     int n_harm;
     double efd[MORPHO_MAX_HARM][4];
