@@ -7,6 +7,8 @@
 
 static const Command commands[] = {
     {"version", "print the version and build configuration", cmd_version},
+    {"synth", "write a synthetic diatom data set with a known treatment effect", cmd_synth},
+    {"morpho", "measure valve outlines (length, width, bending, EFDs...); compare two groups", cmd_morpho},
 };
 static const int n_commands = sizeof commands / sizeof commands[0];
 
