@@ -34,8 +34,8 @@ def save(path, tensors, meta=None):
     """tensors: ordered dict name -> torch tensor or float; written as F32."""
     header, blobs, off = {}, [], 0
     for name, t in tensors.items():
-        a = np.ascontiguousarray(torch.as_tensor(t).detach().to(torch.float32).numpy(), dtype='<f4')
-        b = a.tobytes()
+        a = np.asarray(torch.as_tensor(t).detach().to(torch.float32).numpy(), dtype='<f4')   # 0-d stays 0-d
+        b = a.tobytes(order='C')
         header[name] = {'dtype': 'F32', 'shape': list(a.shape), 'data_offsets': [off, off + len(b)]}
         blobs.append(b)
         off += len(b)
