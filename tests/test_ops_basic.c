@@ -164,6 +164,7 @@ TEST(matmul_all_transposes) {
             int t[2] = {ta, tb};
             CHECK(gradcheck("matmul", f_matmul, t, 2, in, H, TOL, 60));
             CHECK(gradcheck2("matmul", f_matmul, t, 2, in, 0, H, TOL2, 30));
+            CHECK(gradcheck2("matmul wrt b", f_matmul, t, 2, in, 1, H, TOL2, 30));
         }
 }
 

@@ -1,0 +1,153 @@
+/* Convolutions as one closed family of three bilinear ops (shapes for one conv2d:
+ * x [N,Ci,H,W], w [Co,Ci/g,K,K], y [N,Co,Ho,Wo]):
+ *
+ *   conv_fwd(x, w)      -> y    forward convolution
+ *   conv_dx(gy, w; xs)  -> gx   gradient wrt the input = transposed convolution
+ *   conv_dw(x, gy)      -> gw   gradient wrt the weight
+ *
+ * The derivative of each one with respect to each of its inputs is one of the three, so gradients
+ * of gradients (R1, WGAN-GP) need nothing else:
+ *   conv_fwd: d/dx = conv_dx(u, w), d/dw = conv_dw(x, u)
+ *   conv_dx:  d/dgy = conv_fwd(u, w), d/dw = conv_dw(u, gy)
+ *   conv_dw:  d/dx = conv_dx(gy, u), d/dgy = conv_fwd(x, u)
+ * conv_transpose2d is conv_dx with PyTorch's ConvTranspose2d weight layout [Ci,Co/g,K,K], which is
+ * exactly the layout of the weight of the convolution it transposes.
+ * Each op is im2col/col2im over the whole batch and one sgemm per group (kernels/conv.h). */
+#include "ops/ops.h"
+#include "ops/op_util.h"
+#include "kernels/conv.h"
+#include "kernels/gemm.h"
+
+typedef struct { int stride, pad, groups; } Geo;
+
+static Arena *scratch(void) {   /* temporaries of one conv call; reset at the start of each call */
+    static Arena *a;
+    if (!a) a = arena_new(16u << 20);
+    arena_reset(a);
+    return a;
+}
+
+static ConvShape group_shape(const int *xs, int K, Geo g, int grp, int Ho, int Wo) {
+    int Cig = xs[1] / g.groups;
+    return (ConvShape){.N = xs[0], .Ctot = xs[1], .c0 = grp * Cig, .C = Cig, .H = xs[2], .W = xs[3], .K = K,
+                       .stride = g.stride, .pad = g.pad, .Ho = Ho, .Wo = Wo};
+}
+
+static void set_geo(Node *n, Geo g) {
+    if (n) { n->p[0] = g.stride; n->p[1] = g.pad; n->p[2] = g.groups; }
+}
+static Geo get_geo(const Node *n) { return (Geo){n->p[0], n->p[1], n->p[2]}; }
+
+static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g);
+static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g);
+static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int K);
+
+static void fwd_bw(Node *n, Tensor *u, Tensor **gin, const int *need) {
+    Tensor *x = n->in[0], *w = n->in[1];
+    if (need[0]) gin[0] = conv_dx(u, w, x->shape, get_geo(n));
+    if (need[1]) gin[1] = conv_dw(x, u, get_geo(n), w->shape[2]);
+}
+static void dx_bw(Node *n, Tensor *u, Tensor **gin, const int *need) {
+    Tensor *gy = n->in[0], *w = n->in[1];
+    if (need[0]) gin[0] = conv_fwd(u, w, get_geo(n));
+    if (need[1]) gin[1] = conv_dw(u, gy, get_geo(n), w->shape[2]);
+}
+static void dw_bw(Node *n, Tensor *u, Tensor **gin, const int *need) {
+    Tensor *x = n->in[0], *gy = n->in[1];
+    if (need[0]) gin[0] = conv_dx(gy, u, x->shape, get_geo(n));
+    if (need[1]) gin[1] = conv_fwd(x, u, get_geo(n));
+}
+
+/* x [N,Ci,H,W], w [Co,Ci/g,K,K] -> [N,Co,Ho,Wo] */
+static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
+    x = mg_contiguous(x);
+    w = mg_contiguous(w);
+    const int N = x->shape[0], Ci = x->shape[1], Co = w->shape[0], Cig = w->shape[1], K = w->shape[2];
+    MG_CHECK(x->ndim == 4 && w->ndim == 4 && Cig * g.groups == Ci && Co % g.groups == 0 && w->shape[3] == K,
+             "conv2d: input %s, weight %s, groups %d", tensor_shape_str(x), tensor_shape_str(w), g.groups);
+    const int Ho = (x->shape[2] + 2 * g.pad - K) / g.stride + 1, Wo = (x->shape[3] + 2 * g.pad - K) / g.stride + 1;
+    MG_CHECK(Ho > 0 && Wo > 0, "conv2d: input %s too small for kernel %d", tensor_shape_str(x), K);
+    const int Cog = Co / g.groups, KKC = Cig * K * K;
+    const long cols = (long)N * Ho * Wo;
+    Tensor *y = tensor_new(TSHAPE(N, Co, Ho, Wo));
+    Arena *s = scratch();
+    float *col = arena_alloc(s, (size_t)KKC * cols * sizeof(float));
+    float *yp = arena_alloc(s, (size_t)Co * cols * sizeof(float));     /* [Co, N*Ho*Wo] */
+    for (int grp = 0; grp < g.groups; grp++) {
+        KERNEL(x->dev, im2col)(x->data, group_shape(x->shape, K, g, grp, Ho, Wo), col);
+        KERNEL(x->dev, gemm)(0, 0, Cog, (int)cols, KKC, 1.0f, w->data + (long)grp * Cog * KKC, KKC, col, (int)cols,
+                             0.0f, yp + (long)grp * Cog * cols, (int)cols);
+    }
+    KERNEL(x->dev, unpack_cn)(yp, N, Co, Ho * Wo, y->data);
+    set_geo(ad_record("conv2d", y, 2, (Tensor *[]){x, w}, fwd_bw), g);
+    return y;
+}
+
+/* gy [N,Co,Ho,Wo], w [Co,Ci/g,K,K] -> gx with shape xs = [N,Ci,H,W] */
+static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
+    gy = mg_contiguous(gy);
+    w = mg_contiguous(w);
+    const int N = gy->shape[0], Co = gy->shape[1], Ho = gy->shape[2], Wo = gy->shape[3];
+    const int Cig = w->shape[1], K = w->shape[2], Cog = Co / g.groups, KKC = Cig * K * K;
+    MG_CHECK(gy->ndim == 4 && w->shape[0] == Co && xs[1] == Cig * g.groups && xs[0] == N,
+             "conv_transpose2d: input %s, weight %s, groups %d", tensor_shape_str(gy), tensor_shape_str(w), g.groups);
+    const long cols = (long)N * Ho * Wo;
+    Tensor *gx = tensor_zeros(TSHAPE(xs[0], xs[1], xs[2], xs[3]));
+    Arena *s = scratch();
+    float *gyp = arena_alloc(s, (size_t)Co * cols * sizeof(float));
+    float *col = arena_alloc(s, (size_t)KKC * cols * sizeof(float));
+    KERNEL(gy->dev, pack_cn)(gy->data, N, Co, Ho * Wo, gyp);
+    for (int grp = 0; grp < g.groups; grp++) {
+        KERNEL(gy->dev, gemm)(1, 0, KKC, (int)cols, Cog, 1.0f, w->data + (long)grp * Cog * KKC, KKC,
+                              gyp + (long)grp * Cog * cols, (int)cols, 0.0f, col, (int)cols);
+        KERNEL(gy->dev, col2im)(col, group_shape(xs, K, g, grp, Ho, Wo), gx->data);
+    }
+    set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
+    return gx;
+}
+
+/* x [N,Ci,H,W], gy [N,Co,Ho,Wo] -> gw [Co,Ci/g,K,K] */
+static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int K) {
+    x = mg_contiguous(x);
+    gy = mg_contiguous(gy);
+    const int N = x->shape[0], Ci = x->shape[1], Co = gy->shape[1], Ho = gy->shape[2], Wo = gy->shape[3];
+    const int Cig = Ci / g.groups, Cog = Co / g.groups, KKC = Cig * K * K;
+    const long cols = (long)N * Ho * Wo;
+    Tensor *gw = tensor_new(TSHAPE(Co, Cig, K, K));
+    Arena *s = scratch();
+    float *gyp = arena_alloc(s, (size_t)Co * cols * sizeof(float));
+    float *col = arena_alloc(s, (size_t)KKC * cols * sizeof(float));
+    KERNEL(x->dev, pack_cn)(gy->data, N, Co, Ho * Wo, gyp);
+    for (int grp = 0; grp < g.groups; grp++) {
+        KERNEL(x->dev, im2col)(x->data, group_shape(x->shape, K, g, grp, Ho, Wo), col);
+        KERNEL(x->dev, gemm)(0, 1, Cog, KKC, (int)cols, 1.0f, gyp + (long)grp * Cog * cols, (int)cols, col, (int)cols,
+                             0.0f, gw->data + (long)grp * Cog * KKC, KKC);
+    }
+    set_geo(ad_record("conv2d_weight_grad", gw, 2, (Tensor *[]){x, gy}, dw_bw), g);
+    return gw;
+}
+
+static Tensor *add_channel_bias(Tensor *y, Tensor *b) {
+    if (!b) return y;
+    MG_CHECK(b->ndim == 1 && b->shape[0] == y->shape[1], "bias %s for output %s", tensor_shape_str(b),
+             tensor_shape_str(y));
+    return mg_add(y, mg_reshape(b, TSHAPE(1, b->shape[0], 1, 1)));
+}
+
+Tensor *mg_conv2d(Tensor *x, Tensor *w, Tensor *b, ConvGeom cg) {
+    Geo g = {cg.stride ? cg.stride : 1, cg.pad, cg.groups ? cg.groups : 1};
+    return add_channel_bias(conv_fwd(x, w, g), b);
+}
+
+Tensor *mg_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, ConvGeom cg) {
+    Geo g = {cg.stride ? cg.stride : 1, cg.pad, cg.groups ? cg.groups : 1};
+    MG_CHECK(x->ndim == 4 && w->ndim == 4 && w->shape[0] == x->shape[1],
+             "conv_transpose2d: input %s, weight %s", tensor_shape_str(x), tensor_shape_str(w));
+    MG_CHECK(cg.out_pad >= 0 && cg.out_pad < g.stride, "conv_transpose2d: output_padding %d must be < stride %d",
+             cg.out_pad, g.stride);
+    const int K = w->shape[2];
+    int xs[4] = {x->shape[0], w->shape[1] * g.groups, (x->shape[2] - 1) * g.stride - 2 * g.pad + K + cg.out_pad,
+                 (x->shape[3] - 1) * g.stride - 2 * g.pad + K + cg.out_pad};
+    MG_CHECK(xs[2] > 0 && xs[3] > 0, "conv_transpose2d: empty output for input %s", tensor_shape_str(x));
+    return add_channel_bias(conv_dx(x, w, xs, g), b);
+}

@@ -1,0 +1,117 @@
+/* conv2d and conv_transpose2d: values against plain loops (kernels/conv.h ref_conv2d and a direct
+ * transposed-convolution loop here), gradients against finite differences, first and second order
+ * (tolerances: 2e-2 relative, h = 1e-2 / 2.5e-3 near the leaky ReLU). */
+#include "gradcheck.h"
+#include "kernels/conv.h"
+
+typedef struct { ConvGeom g; int transpose; float slope; } ConvCase;
+
+/* y[n,co,ih,iw] += x[n,ci,h,w] * w[ci,co%Cog,kh,kw], ih = h*s - p + kh (PyTorch ConvTranspose2d) */
+static void ref_conv_transpose(const Tensor *x, const Tensor *w, ConvGeom g, Tensor *y) {
+    int N = x->shape[0], Ci = x->shape[1], H = x->shape[2], W = x->shape[3];
+    int Cog = w->shape[1], K = w->shape[2], Co = y->shape[1], Ho = y->shape[2], Wo = y->shape[3];
+    int Cig = Ci / g.groups;
+    for (size_t i = 0; i < tensor_numel(y); i++) y->data[i] = 0;
+    for (int n = 0; n < N; n++) for (int ci = 0; ci < Ci; ci++) for (int h = 0; h < H; h++) for (int ww = 0; ww < W; ww++)
+        for (int oc = 0; oc < Cog; oc++) for (int kh = 0; kh < K; kh++) for (int kw = 0; kw < K; kw++) {
+            int ih = h * g.stride - g.pad + kh, iw = ww * g.stride - g.pad + kw;
+            if (ih < 0 || ih >= Ho || iw < 0 || iw >= Wo) continue;
+            int co = (ci / Cig) * Cog + oc;
+            y->data[(((size_t)n * Co + co) * Ho + ih) * Wo + iw] +=
+                x->data[(((size_t)n * Ci + ci) * H + h) * W + ww] * w->data[(((size_t)ci * Cog + oc) * K + kh) * K + kw];
+        }
+}
+
+TEST(conv2d_matches_reference) {
+    struct { int N, Ci, H, W, Co, K, s, p, g; } c[] = {
+        {2, 3, 7, 7, 4, 3, 1, 1, 1}, {3, 1, 28, 28, 16, 4, 2, 0, 1}, {2, 4, 9, 6, 6, 3, 2, 1, 2},
+        {2, 4, 5, 5, 4, 3, 1, 1, 4}, {1, 2, 4, 4, 3, 4, 2, 0, 1}, {2, 6, 8, 8, 4, 1, 1, 0, 2},
+    };
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+        Tensor *x = gc_input(TSHAPE(c[k].N, c[k].Ci, c[k].H, c[k].W), 20 + k, -1, 1);
+        Tensor *w = gc_input(TSHAPE(c[k].Co, c[k].Ci / c[k].g, c[k].K, c[k].K), 40 + k, -1, 1);
+        Tensor *y = mg_conv2d(x, w, NULL, (ConvGeom){c[k].s, c[k].p, 0, c[k].g});
+        int Ho = (c[k].H + 2 * c[k].p - c[k].K) / c[k].s + 1, Wo = (c[k].W + 2 * c[k].p - c[k].K) / c[k].s + 1;
+        CHECK(y->shape[2] == Ho && y->shape[3] == Wo && y->shape[1] == c[k].Co);
+        Tensor *r = tensor_new(y->ndim, y->shape);
+        ref_conv2d(x->data, w->data, r->data, c[k].N, c[k].Ci, c[k].H, c[k].W, c[k].Co, c[k].K, c[k].s, c[k].p, c[k].g, Ho, Wo);
+        double md = 0;
+        for (size_t i = 0; i < tensor_numel(y); i++) md = fmax(md, fabs(y->data[i] - r->data[i]));
+        CHECK_MSG(md < 1e-4, "case %zu: max diff %g", k, md);
+    }
+}
+
+TEST(conv_transpose2d_matches_reference) {
+    struct { int N, Ci, H, Co, K, s, p, op, g; } c[] = {
+        {2, 8, 1, 6, 3, 2, 0, 0, 1}, {2, 6, 3, 4, 4, 1, 0, 0, 1}, {2, 4, 6, 3, 3, 2, 0, 0, 1},
+        {2, 3, 13, 1, 4, 2, 0, 0, 1}, {2, 4, 5, 6, 3, 2, 1, 1, 2}, {1, 4, 4, 4, 3, 3, 1, 2, 4},
+    };
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+        ConvGeom g = {c[k].s, c[k].p, c[k].op, c[k].g};
+        Tensor *x = gc_input(TSHAPE(c[k].N, c[k].Ci, c[k].H, c[k].H), 60 + k, -1, 1);
+        Tensor *w = gc_input(TSHAPE(c[k].Ci, c[k].Co / c[k].g, c[k].K, c[k].K), 80 + k, -1, 1);
+        Tensor *y = mg_conv_transpose2d(x, w, NULL, g);
+        int Ho = (c[k].H - 1) * c[k].s - 2 * c[k].p + c[k].K + c[k].op;
+        CHECK(y->shape[1] == c[k].Co && y->shape[2] == Ho && y->shape[3] == Ho);
+        Tensor *r = tensor_new(y->ndim, y->shape);
+        ref_conv_transpose(x, w, g, r);
+        double md = 0;
+        for (size_t i = 0; i < tensor_numel(y); i++) md = fmax(md, fabs(y->data[i] - r->data[i]));
+        CHECK_MSG(md < 1e-4, "case %zu: max diff %g", k, md);
+    }
+}
+
+static Tensor *f_conv(Tensor *const *in, void *ctx) {
+    ConvCase *c = ctx;
+    Tensor *y = c->transpose ? mg_conv_transpose2d(in[0], in[1], in[2], c->g) : mg_conv2d(in[0], in[1], in[2], c->g);
+    return c->slope >= 0 ? mg_leaky_relu(y, c->slope) : y;
+}
+
+TEST(conv2d_gradients) {
+    ConvCase cs[] = {{{2, 1, 0, 1}, 0, -1}, {{1, 0, 0, 2}, 0, -1}, {{2, 0, 0, 1}, 0, 0.2f}};
+    for (int k = 0; k < 3; k++) {
+        int g = cs[k].g.groups;
+        Tensor *in[3] = {gc_input(TSHAPE(2, 4, 6, 6), 100 + k, -1, 1), gc_input(TSHAPE(6, 4 / g, 3, 3), 110 + k, -0.5f, 0.5f),
+                         gc_input(TSHAPE(6), 120 + k, -0.5f, 0.5f)};
+        double h = cs[k].slope >= 0 ? 2.5e-3 : 1e-2;
+        CHECK_MSG(gradcheck("conv2d", f_conv, &cs[k], 3, in, h, 2e-2, 80), "case %d", k);
+        /* second order: d/d(x, w, b) of ||d L / d x||^2 */
+        CHECK_MSG(gradcheck2("conv2d", f_conv, &cs[k], 3, in, 0, h, 5e-2, 40), "case %d", k);
+        /* and of ||d L / d w||^2, which differentiates the weight-gradient op itself */
+        CHECK_MSG(gradcheck2("conv2d dw", f_conv, &cs[k], 3, in, 1, h, 5e-2, 40), "case %d", k);
+    }
+}
+
+TEST(conv_transpose2d_gradients) {
+    ConvCase cs[] = {{{2, 0, 0, 1}, 1, -1}, {{2, 1, 1, 2}, 1, -1}, {{1, 0, 0, 1}, 1, 0.2f}};
+    for (int k = 0; k < 3; k++) {
+        int g = cs[k].g.groups;
+        Tensor *in[3] = {gc_input(TSHAPE(2, 4, 3, 3), 130 + k, -1, 1), gc_input(TSHAPE(4, 6 / g, 3, 3), 140 + k, -0.5f, 0.5f),
+                         gc_input(TSHAPE(6), 150 + k, -0.5f, 0.5f)};
+        double h = cs[k].slope >= 0 ? 2.5e-3 : 1e-2;
+        CHECK_MSG(gradcheck("conv_transpose2d", f_conv, &cs[k], 3, in, h, 2e-2, 80), "case %d", k);
+        CHECK_MSG(gradcheck2("conv_transpose2d", f_conv, &cs[k], 3, in, 0, h, 5e-2, 40), "case %d", k);
+        CHECK_MSG(gradcheck2("conv_transpose2d dw", f_conv, &cs[k], 3, in, 1, h, 5e-2, 40), "case %d", k);
+    }
+}
+
+/* the gradient of a gradient through two stacked layers, as an R1 penalty sees it */
+static Tensor *f_two_layers(Tensor *const *in, void *ctx) {
+    Tensor *h = mg_leaky_relu(mg_conv2d(in[0], in[1], NULL, (ConvGeom){2, 1, 0, 1}), 0.2f);
+    return mg_conv2d(h, in[2], NULL, (ConvGeom){2, 0, 0, 1});
+}
+
+TEST(two_layer_critic_second_order) {
+    Tensor *in[3] = {gc_input(TSHAPE(2, 1, 8, 8), 160, -1, 1), gc_input(TSHAPE(3, 1, 4, 4), 161, -0.5f, 0.5f),
+                     gc_input(TSHAPE(1, 3, 4, 4), 162, -0.5f, 0.5f)};
+    CHECK(gradcheck2("critic", f_two_layers, NULL, 3, in, 0, 2.5e-3, 5e-2, 40));
+}
+
+int main(void) {
+    RUN(conv2d_matches_reference);
+    RUN(conv_transpose2d_matches_reference);
+    RUN(conv2d_gradients);
+    RUN(conv_transpose2d_gradients);
+    RUN(two_layer_critic_second_order);
+    return test_summary();
+}
