@@ -17,6 +17,8 @@
 #include "ops/op_util.h"
 #include "kernels/conv.h"
 #include "kernels/gemm.h"
+#include "kernels/reduce.h"
+#include <omp.h>
 
 typedef struct { int stride, pad, groups; } Geo;
 
@@ -58,6 +60,20 @@ static void dw_bw(Node *n, Tensor *u, Tensor **gin, const int *need) {
     if (need[1]) gin[1] = conv_fwd(x, u, get_geo(n));
 }
 
+/* Work split: the batch is cut into T contiguous chunks of images, one per thread; each thread
+ * runs im2col and a single-threaded sgemm (OpenBLAS runs single-threaded inside an OpenMP region)
+ * on its own images.  Forward and input-gradient outputs are disjoint per image; weight-gradient
+ * partials are summed in thread order afterwards, so a given thread count gives the same numbers. */
+static int split_threads(int N, long flops) {
+    int T = omp_get_max_threads();
+    if (flops < 2000000) T = 1;              /* not worth waking a thread */
+    return T < N ? T : N;
+}
+static void chunk(int N, int T, int t, int *n0, int *n1) {
+    *n0 = (int)((long)N * t / T);
+    *n1 = (int)((long)N * (t + 1) / T);
+}
+
 /* x [N,Ci,H,W], w [Co,Ci/g,K,K] -> [N,Co,Ho,Wo] */
 static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
     x = mg_contiguous(x);
@@ -67,18 +83,28 @@ static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
              "conv2d: input %s, weight %s, groups %d", tensor_shape_str(x), tensor_shape_str(w), g.groups);
     const int Ho = (x->shape[2] + 2 * g.pad - K) / g.stride + 1, Wo = (x->shape[3] + 2 * g.pad - K) / g.stride + 1;
     MG_CHECK(Ho > 0 && Wo > 0, "conv2d: input %s too small for kernel %d", tensor_shape_str(x), K);
-    const int Cog = Co / g.groups, KKC = Cig * K * K;
-    const long cols = (long)N * Ho * Wo;
+    const int Cog = Co / g.groups, KKC = Cig * K * K, HoWo = Ho * Wo;
+    const int T = split_threads(N, 2L * N * HoWo * Co * KKC);
+    const long maxcols = (long)((N + T - 1) / T) * HoWo;
     Tensor *y = tensor_new(TSHAPE(N, Co, Ho, Wo));
     Arena *s = scratch();
-    float *col = arena_alloc(s, (size_t)KKC * cols * sizeof(float));
-    float *yp = arena_alloc(s, (size_t)Co * cols * sizeof(float));     /* [Co, N*Ho*Wo] */
-    for (int grp = 0; grp < g.groups; grp++) {
-        KERNEL(x->dev, im2col)(x->data, group_shape(x->shape, K, g, grp, Ho, Wo), col);
-        KERNEL(x->dev, gemm)(0, 0, Cog, (int)cols, KKC, 1.0f, w->data + (long)grp * Cog * KKC, KKC, col, (int)cols,
-                             0.0f, yp + (long)grp * Cog * cols, (int)cols);
+    float *col = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));   /* per thread [KKC, cols] */
+    float *yp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));     /* per thread [Co, cols] */
+    const size_t xim = (size_t)Ci * x->shape[2] * x->shape[3];
+#pragma omp parallel for num_threads(T) schedule(static, 1)
+    for (int t = 0; t < T; t++) {
+        int n0, n1;
+        chunk(N, T, t, &n0, &n1);
+        const int cols = (n1 - n0) * HoWo;
+        int xs[4] = {n1 - n0, Ci, x->shape[2], x->shape[3]};
+        float *c = col + (size_t)t * KKC * maxcols, *yt = yp + (size_t)t * Co * maxcols;
+        for (int grp = 0; grp < g.groups; grp++) {
+            KERNEL(x->dev, im2col)(x->data + n0 * xim, group_shape(xs, K, g, grp, Ho, Wo), c);
+            KERNEL(x->dev, gemm)(0, 0, Cog, cols, KKC, 1.0f, w->data + (long)grp * Cog * KKC, KKC, c, cols, 0.0f,
+                                 yt + (long)grp * Cog * cols, cols);
+        }
+        KERNEL(x->dev, unpack_cn)(yt, n1 - n0, Co, HoWo, y->data + (size_t)n0 * Co * HoWo);
     }
-    KERNEL(x->dev, unpack_cn)(yp, N, Co, Ho * Wo, y->data);
     set_geo(ad_record("conv2d", y, 2, (Tensor *[]){x, w}, fwd_bw), g);
     return y;
 }
@@ -88,19 +114,29 @@ static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
     gy = mg_contiguous(gy);
     w = mg_contiguous(w);
     const int N = gy->shape[0], Co = gy->shape[1], Ho = gy->shape[2], Wo = gy->shape[3];
-    const int Cig = w->shape[1], K = w->shape[2], Cog = Co / g.groups, KKC = Cig * K * K;
+    const int Cig = w->shape[1], K = w->shape[2], Cog = Co / g.groups, KKC = Cig * K * K, HoWo = Ho * Wo;
     MG_CHECK(gy->ndim == 4 && w->shape[0] == Co && xs[1] == Cig * g.groups && xs[0] == N,
              "conv_transpose2d: input %s, weight %s, groups %d", tensor_shape_str(gy), tensor_shape_str(w), g.groups);
-    const long cols = (long)N * Ho * Wo;
+    const int T = split_threads(N, 2L * N * HoWo * Co * KKC);
+    const long maxcols = (long)((N + T - 1) / T) * HoWo;
     Tensor *gx = tensor_zeros(TSHAPE(xs[0], xs[1], xs[2], xs[3]));
     Arena *s = scratch();
-    float *gyp = arena_alloc(s, (size_t)Co * cols * sizeof(float));
-    float *col = arena_alloc(s, (size_t)KKC * cols * sizeof(float));
-    KERNEL(gy->dev, pack_cn)(gy->data, N, Co, Ho * Wo, gyp);
-    for (int grp = 0; grp < g.groups; grp++) {
-        KERNEL(gy->dev, gemm)(1, 0, KKC, (int)cols, Cog, 1.0f, w->data + (long)grp * Cog * KKC, KKC,
-                              gyp + (long)grp * Cog * cols, (int)cols, 0.0f, col, (int)cols);
-        KERNEL(gy->dev, col2im)(col, group_shape(xs, K, g, grp, Ho, Wo), gx->data);
+    float *gyp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));
+    float *col = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));
+    const size_t xim = (size_t)xs[1] * xs[2] * xs[3];
+#pragma omp parallel for num_threads(T) schedule(static, 1)
+    for (int t = 0; t < T; t++) {
+        int n0, n1;
+        chunk(N, T, t, &n0, &n1);
+        const int cols = (n1 - n0) * HoWo;
+        int xst[4] = {n1 - n0, xs[1], xs[2], xs[3]};
+        float *gt = gyp + (size_t)t * Co * maxcols, *c = col + (size_t)t * KKC * maxcols;
+        KERNEL(gy->dev, pack_cn)(gy->data + (size_t)n0 * Co * HoWo, n1 - n0, Co, HoWo, gt);
+        for (int grp = 0; grp < g.groups; grp++) {
+            KERNEL(gy->dev, gemm)(1, 0, KKC, cols, Cog, 1.0f, w->data + (long)grp * Cog * KKC, KKC,
+                                  gt + (long)grp * Cog * cols, cols, 0.0f, c, cols);
+            KERNEL(gy->dev, col2im)(c, group_shape(xst, K, g, grp, Ho, Wo), gx->data + n0 * xim);
+        }
     }
     set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
     return gx;
@@ -111,18 +147,31 @@ static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int K) {
     x = mg_contiguous(x);
     gy = mg_contiguous(gy);
     const int N = x->shape[0], Ci = x->shape[1], Co = gy->shape[1], Ho = gy->shape[2], Wo = gy->shape[3];
-    const int Cig = Ci / g.groups, Cog = Co / g.groups, KKC = Cig * K * K;
-    const long cols = (long)N * Ho * Wo;
+    const int Cig = Ci / g.groups, Cog = Co / g.groups, KKC = Cig * K * K, HoWo = Ho * Wo;
+    const int T = split_threads(N, 2L * N * HoWo * Co * KKC);
+    const long maxcols = (long)((N + T - 1) / T) * HoWo;
+    const size_t wn = (size_t)Co * KKC;
     Tensor *gw = tensor_new(TSHAPE(Co, Cig, K, K));
     Arena *s = scratch();
-    float *gyp = arena_alloc(s, (size_t)Co * cols * sizeof(float));
-    float *col = arena_alloc(s, (size_t)KKC * cols * sizeof(float));
-    KERNEL(x->dev, pack_cn)(gy->data, N, Co, Ho * Wo, gyp);
-    for (int grp = 0; grp < g.groups; grp++) {
-        KERNEL(x->dev, im2col)(x->data, group_shape(x->shape, K, g, grp, Ho, Wo), col);
-        KERNEL(x->dev, gemm)(0, 1, Cog, KKC, (int)cols, 1.0f, gyp + (long)grp * Cog * cols, (int)cols, col, (int)cols,
-                             0.0f, gw->data + (long)grp * Cog * KKC, KKC);
+    float *gyp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));
+    float *col = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));
+    float *part = arena_alloc(s, (size_t)T * wn * sizeof(float));        /* per-thread partial gw */
+    const size_t xim = (size_t)Ci * x->shape[2] * x->shape[3];
+#pragma omp parallel for num_threads(T) schedule(static, 1)
+    for (int t = 0; t < T; t++) {
+        int n0, n1;
+        chunk(N, T, t, &n0, &n1);
+        const int cols = (n1 - n0) * HoWo;
+        int xs[4] = {n1 - n0, Ci, x->shape[2], x->shape[3]};
+        float *gt = gyp + (size_t)t * Co * maxcols, *c = col + (size_t)t * KKC * maxcols, *pt = part + t * wn;
+        KERNEL(x->dev, pack_cn)(gy->data + (size_t)n0 * Co * HoWo, n1 - n0, Co, HoWo, gt);
+        for (int grp = 0; grp < g.groups; grp++) {
+            KERNEL(x->dev, im2col)(x->data + n0 * xim, group_shape(xs, K, g, grp, Ho, Wo), c);
+            KERNEL(x->dev, gemm)(0, 1, Cog, KKC, cols, 1.0f, gt + (long)grp * Cog * cols, cols, c, cols, 0.0f,
+                                 pt + (long)grp * Cog * KKC, KKC);
+        }
     }
+    KERNEL(x->dev, sum_rows)(T, wn, part, gw->data);
     set_geo(ad_record("conv2d_weight_grad", gw, 2, (Tensor *[]){x, gy}, dw_bw), g);
     return gw;
 }

@@ -76,3 +76,12 @@ void cpu_logsumexp_rows(long rows, int n, const float *x, float *y) {
         y[r] = m + (float)log(s);
     }
 }
+
+void cpu_sum_rows(int rows, size_t n, const float *x, float *out) {
+#pragma omp parallel for schedule(static) if (n * rows > 65536)
+    for (size_t j = 0; j < n; j++) {
+        float s = 0;
+        for (int r = 0; r < rows; r++) s += x[(size_t)r * n + j];
+        out[j] = s;
+    }
+}
