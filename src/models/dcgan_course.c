@@ -1,6 +1,7 @@
 #include "models/dcgan_course.h"
 #include "core/error.h"
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,17 @@ Tensor *dcgan_g_loss(DcganTrainer *t, Tensor *fake, Tensor **out_d_fake) {
     return t->loss == DCGAN_BCE ? bce_const(pf, 1.0f) : mg_neg(mg_mean_all(pf));
 }
 
+const char *const dcgan_phase_names[DCGAN_T_N] = {
+    "G forward", "D loss forward (+GP grad)", "D backward", "Adam D", "G loss forward (D)", "G backward", "Adam G"};
+
+/* adds the time since *t0 to phase k and restarts the clock */
+static void lap(DcganTrainer *t, int k, double *t0) {
+    if (!t->times) return;
+    double now = omp_get_wtime();
+    t->times[k] += now - *t0;
+    *t0 = now;
+}
+
 DcganStep dcgan_train_step(DcganTrainer *t, int n, const float *real, const float *z, const float *eps) {
     mg_step_reset();
     DcganStep s = {0};
@@ -190,19 +202,27 @@ DcganStep dcgan_train_step(DcganTrainer *t, int n, const float *real, const floa
     Tensor *et = eps ? tensor_wrap(TSHAPE(n, 1, 1, 1), (float *)eps) : NULL;
     MG_CHECK(t->loss == DCGAN_BCE || et, "dcgan_train_step: WGAN-GP needs eps");
 
+    double t0 = t->times ? omp_get_wtime() : 0;
     s.fake = dcgan_g_forward(t->g, zt, 1);              /* [N,1,28,28], generated once */
+    lap(t, DCGAN_T_G_FWD, &t0);
 
     params_zero_grad(t->d->ps);
     Tensor *gp, *ld = dcgan_d_loss(t, x, mg_detach(s.fake), et, &gp, &s.d_fake, &s.d_real);
+    lap(t, DCGAN_T_D_LOSS, &t0);
     mg_backward(ld);
+    lap(t, DCGAN_T_D_BWD, &t0);
     adam_step(&t->opt_d, t->d->ps);
+    lap(t, DCGAN_T_D_ADAM, &t0);
 
     params_zero_grad(t->g->ps);
     params_set_requires_grad(t->d->ps, 0);              /* same G update, no D weight gradients */
     Tensor *lg = dcgan_g_loss(t, s.fake, &s.d_fake_g);
+    lap(t, DCGAN_T_G_LOSS, &t0);
     mg_backward(lg);
     params_set_requires_grad(t->d->ps, 1);
+    lap(t, DCGAN_T_G_BWD, &t0);
     adam_step(&t->opt_g, t->g->ps);
+    lap(t, DCGAN_T_G_ADAM, &t0);
 
     s.loss_d = tensor_item(ld);
     s.loss_g = tensor_item(lg);

@@ -72,12 +72,18 @@ double dcgan_d_macs(DcganConfig cfg);
 /* ---- training ---- */
 typedef enum { DCGAN_BCE, DCGAN_WGAN_GP } DcganLoss;
 
+/* Phases of a training step, for profiling (seconds accumulated when DcganTrainer.times is set). */
+enum { DCGAN_T_G_FWD, DCGAN_T_D_LOSS, DCGAN_T_D_BWD, DCGAN_T_D_ADAM, DCGAN_T_G_LOSS, DCGAN_T_G_BWD, DCGAN_T_G_ADAM,
+       DCGAN_T_N };
+extern const char *const dcgan_phase_names[DCGAN_T_N];
+
 typedef struct DcganTrainer {
     DcganG *g;
     DcganD *d;
     Adam opt_g, opt_d;                  /* lr 2e-4, betas (0.5, 0.999) */
     DcganLoss loss;
     float gp_lambda;                    /* 10 */
+    double *times;                      /* NULL, or DCGAN_T_N accumulators (seconds) */
 } DcganTrainer;
 
 /* What one step computed; the tensors live until the next step resets the arena. */
