@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 #include "core/threads.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const Command commands[] = {
@@ -20,8 +21,27 @@ int cmd_version(int argc, char **argv) {
     return 0;
 }
 
+/* --threads N anywhere on the line applies to every command; it is removed before dispatch */
+static int take_threads_option(int *argc, char **argv) {
+    for (int i = 1; i < *argc; i++) {
+        if (strcmp(argv[i], "--threads")) continue;
+        char *end = NULL;
+        long n = i + 1 < *argc ? strtol(argv[i + 1], &end, 10) : 0;
+        if (!end || *end || n < 1 || n > 1024) {
+            fprintf(stderr, "morphogan: --threads needs a positive number, e.g. --threads 2\n");
+            return -1;
+        }
+        mg_set_threads((int)n);
+        for (int j = i; j + 2 <= *argc; j++) argv[j] = argv[j + 2];
+        *argc -= 2;
+        i--;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     mg_threads_from_env();
+    if (take_threads_option(&argc, argv)) return 2;
     if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

@@ -46,6 +46,44 @@ void cpu_reduce_sum(const int *sh, unsigned axes, const float *x, float *out) {
         }
         return;
     }
+    /* kept dims form one block (e.g. the channel dim of NCHW, bias gradients and per-channel
+     * statistics): x is [A, B, C] with A and C reduced, out[b] = sum_a sum_c x[a, b, c] */
+    int first_kept = -1;
+    for (int i = 0; i < 4; i++) if (!(axes >> i & 1) && sh[i] > 1 && first_kept < 0) first_kept = i;
+    int block = 1;
+    for (int i = first_kept; i <= last_kept; i++) if ((axes >> i & 1) && sh[i] > 1) block = 0;
+    if (block) {
+        size_t A = 1, B = 1, C = 1;
+        for (int i = 0; i < first_kept; i++) A *= sh[i];
+        for (int i = first_kept; i <= last_kept; i++) B *= sh[i];
+        for (int i = last_kept + 1; i < 4; i++) C *= sh[i];
+        if (C == 1) {          /* sum over leading rows: accumulate whole rows, vectorised over b */
+#pragma omp parallel for schedule(static) if (in_total > 65536)
+            for (size_t b0 = 0; b0 < B; b0 += 256) {
+                size_t b1 = b0 + 256 < B ? b0 + 256 : B;
+                double acc[256] = {0};
+                for (size_t a = 0; a < A; a++) {
+                    const float *p = x + a * B;
+                    for (size_t b = b0; b < b1; b++) acc[b - b0] += p[b];
+                }
+                for (size_t b = b0; b < b1; b++) out[b] = (float)acc[b - b0];
+            }
+            return;
+        }
+#pragma omp parallel for schedule(static) if (in_total > 32768)
+        for (size_t b = 0; b < B; b++) {
+            double sum = 0;
+            for (size_t a = 0; a < A; a++) {
+                const float *p = x + (a * B + b) * C;
+                float s4 = 0;
+#pragma omp simd reduction(+ : s4)
+                for (size_t c = 0; c < C; c++) s4 += p[c];
+                sum += s4;
+            }
+            out[b] = (float)sum;
+        }
+        return;
+    }
     /* general case: one output element per iteration, loops over the reduced dims */
 #pragma omp parallel for schedule(static) if (in_total > 32768)
     for (size_t o = 0; o < out_total; o++) {

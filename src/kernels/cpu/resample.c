@@ -1,0 +1,100 @@
+#include "kernels/resample.h"
+#include "core/error.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define PAR_MIN 32768L
+
+void cpu_upsample_nearest(long planes, int H, int W, int f, const float *x, float *y) {
+    const int Ho = H * f, Wo = W * f;
+#pragma omp parallel for schedule(static) if (planes * Ho * Wo > PAR_MIN)
+    for (long p = 0; p < planes; p++) {
+        const float *px = x + (size_t)p * H * W;
+        float *py = y + (size_t)p * Ho * Wo;
+        for (int i = 0; i < Ho; i++) {
+            const float *row = px + (size_t)(i / f) * W;
+            float *out = py + (size_t)i * Wo;
+            for (int j = 0; j < Wo; j++) out[j] = row[j / f];
+        }
+    }
+}
+
+void cpu_downsample_sum(long planes, int H, int W, int f, const float *g, float *gx) {
+    const int Wo = W * f;
+#pragma omp parallel for schedule(static) if (planes * H * W * f * f > PAR_MIN)
+    for (long p = 0; p < planes; p++) {
+        const float *pg = g + (size_t)p * H * f * Wo;
+        float *out = gx + (size_t)p * H * W;
+        for (int h = 0; h < H; h++)
+            for (int w = 0; w < W; w++) {
+                float s = 0;
+                for (int a = 0; a < f; a++)
+                    for (int b = 0; b < f; b++) s += pg[(size_t)(h * f + a) * Wo + w * f + b];
+                out[(size_t)h * W + w] = s;
+            }
+    }
+}
+
+/* source taps of each output index along one axis of length n */
+typedef struct { int i0, i1; float l0, l1; } Tap;
+
+static Tap *taps(int n, int f) {
+    Tap *t = mg_xmalloc((size_t)n * f * sizeof *t);
+    const float scale = 1.0f / (float)f;        /* as PyTorch: scale * (dst + 0.5) - 0.5 in float */
+    for (int d = 0; d < n * f; d++) {
+        float src = scale * ((float)d + 0.5f) - 0.5f;
+        if (src < 0) src = 0;
+        int i0 = (int)src;
+        if (i0 > n - 1) i0 = n - 1;
+        float l1 = src - (float)i0;
+        t[d] = (Tap){i0, i0 < n - 1 ? i0 + 1 : i0, 1.0f - l1, l1};
+    }
+    return t;
+}
+
+void cpu_upsample_bilinear(long planes, int H, int W, int f, const float *x, float *y) {
+    const int Ho = H * f, Wo = W * f;
+    Tap *th = taps(H, f), *tw = taps(W, f);
+#pragma omp parallel for schedule(static) if (planes * Ho * Wo > PAR_MIN)
+    for (long p = 0; p < planes; p++) {
+        const float *px = x + (size_t)p * H * W;
+        float *py = y + (size_t)p * Ho * Wo;
+        for (int i = 0; i < Ho; i++) {
+            const Tap a = th[i];
+            const float *r0 = px + (size_t)a.i0 * W, *r1 = px + (size_t)a.i1 * W;
+            float *out = py + (size_t)i * Wo;
+            for (int j = 0; j < Wo; j++) {
+                const Tap b = tw[j];
+                out[j] = a.l0 * (b.l0 * r0[b.i0] + b.l1 * r0[b.i1]) + a.l1 * (b.l0 * r1[b.i0] + b.l1 * r1[b.i1]);
+            }
+        }
+    }
+    free(th);
+    free(tw);
+}
+
+void cpu_upsample_bilinear_adjoint(long planes, int H, int W, int f, const float *g, float *gx) {
+    const int Ho = H * f, Wo = W * f;
+    Tap *th = taps(H, f), *tw = taps(W, f);
+#pragma omp parallel for schedule(static) if (planes * Ho * Wo > PAR_MIN)
+    for (long p = 0; p < planes; p++) {
+        const float *pg = g + (size_t)p * Ho * Wo;
+        float *out = gx + (size_t)p * H * W;
+        memset(out, 0, (size_t)H * W * sizeof *out);
+        for (int i = 0; i < Ho; i++) {
+            const Tap a = th[i];
+            float *r0 = out + (size_t)a.i0 * W, *r1 = out + (size_t)a.i1 * W;
+            const float *row = pg + (size_t)i * Wo;
+            for (int j = 0; j < Wo; j++) {
+                const Tap b = tw[j];
+                const float v = row[j];
+                r0[b.i0] += a.l0 * b.l0 * v;
+                r0[b.i1] += a.l0 * b.l1 * v;
+                r1[b.i0] += a.l1 * b.l0 * v;
+                r1[b.i1] += a.l1 * b.l1 * v;
+            }
+        }
+    }
+    free(th);
+    free(tw);
+}
