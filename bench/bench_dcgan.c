@@ -15,6 +15,7 @@
 #include "models/dcgan_course.h"
 #include "core/error.h"
 #include "core/threads.h"
+#include "data/idx.h"
 #include <cblas.h>
 #include <omp.h>
 #include <stdint.h>
@@ -22,37 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <zlib.h>
-
-/* IDX images (gzip): returns floats in [-1, 1], n*rows*cols, or NULL + mg_error */
-static float *load_idx_gz(const char *path, int max_n, int *n, int *rows, int *cols) {
-    gzFile f = gzopen(path, "rb");
-    if (!f) { mg_error_set("%s: cannot open", path); return NULL; }
-    unsigned char h[16];
-    if (gzread(f, h, 16) != 16) { gzclose(f); mg_error_set("%s: truncated IDX header", path); return NULL; }
-    uint32_t v[4];
-    for (int i = 0; i < 4; i++) v[i] = (uint32_t)h[4 * i] << 24 | h[4 * i + 1] << 16 | h[4 * i + 2] << 8 | h[4 * i + 3];
-    if (v[0] != 0x803 || v[2] == 0 || v[3] == 0 || v[2] > 4096 || v[3] > 4096) {
-        gzclose(f);
-        mg_error_set("%s: not an IDX file of unsigned-byte images (magic 0x%x)", path, v[0]);
-        return NULL;
-    }
-    *n = (int)(v[1] < (uint32_t)max_n ? v[1] : (uint32_t)max_n);
-    *rows = (int)v[2];
-    *cols = (int)v[3];
-    size_t total = (size_t)*n * v[2] * v[3];
-    unsigned char *raw = mg_xmalloc(total);
-    if ((size_t)gzread(f, raw, (unsigned)total) != total) {
-        free(raw); gzclose(f);
-        mg_error_set("%s: truncated image data", path);
-        return NULL;
-    }
-    gzclose(f);
-    float *x = mg_xmalloc(total * sizeof(float));
-    for (size_t i = 0; i < total; i++) x[i] = raw[i] / 127.5f - 1.0f;   /* as the peer */
-    free(raw);
-    return x;
-}
 
 static double peak_rss_mb(void) {
     struct rusage ru;
@@ -162,10 +132,11 @@ int main(int argc, char **argv) {
     if (steps < 1 || B < 2 || threads < 1) { fprintf(stderr, "bench_dcgan: bad --steps/--batch/--threads\n"); return 2; }
     mg_set_threads(threads);
 
-    int n, rows, cols;
-    float *x = load_idx_gz(data, 20000, &n, &rows, &cols);   /* the peer uses the first 20000 */
-    if (!x) { fprintf(stderr, "bench_dcgan: %s\n", mg_error_get()); return 1; }
-    if (rows != 28 || cols != 28 || n < B + 1) { fprintf(stderr, "bench_dcgan: %s: need >%d 28x28 images\n", data, B); return 1; }
+    IdxImages im;                                    /* [n,1,28,28] in [-1,1]; the peer uses the first 20000 */
+    if (idx_load_images(data, 20000, &im)) { fprintf(stderr, "bench_dcgan: %s\n", mg_error_get()); return 1; }
+    if (im.h != 28 || im.w != 28 || im.n < B + 1) { fprintf(stderr, "bench_dcgan: %s: need >%d 28x28 images\n", data, B); return 1; }
+    const float *x = im.data;
+    const int n = im.n;
 
     Rng rng = rng_new(0);
     DcganConfig cfg = dcgan_course_config(loss == DCGAN_BCE);
@@ -217,7 +188,8 @@ int main(int argc, char **argv) {
     }
     printf("RESULT impl=morphogan loss=%s steps_per_s=%.3f images_per_s=%.1f peak_rss_mb=%.1f rss_before_mb=%.1f "
            "sgemm_gflops=%.1f model_gflops=%.2f\n", loss_s, sps, sps * B, rss, rss0, sg, model_gf);
-    free(x); free(z); free(eps);
+    idx_images_free(&im);
+    free(z); free(eps);
     dcgan_g_free(&g);
     dcgan_d_free(&d);
     return 0;
