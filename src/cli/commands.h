@@ -12,4 +12,5 @@ typedef struct Command {
 int cmd_version(int argc, char **argv);
 int cmd_synth(int, char**);
 int cmd_morpho(int, char**);
+int cmd_train_course(int argc, char **argv);
 #endif
