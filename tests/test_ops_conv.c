@@ -95,6 +95,28 @@ TEST(conv_transpose2d_gradients) {
     }
 }
 
+/* one kernel window (H = W = K, 1x1 output): the single-sgemm path of all three family ops */
+TEST(single_window_path) {
+    Tensor *x = gc_input(TSHAPE(3, 2, 4, 4), 170, -1, 1), *w = gc_input(TSHAPE(5, 2, 4, 4), 171, -0.5f, 0.5f);
+    Tensor *y = mg_conv2d(x, w, NULL, (ConvGeom){2, 0, 0, 1});
+    Tensor *r = tensor_new(y->ndim, y->shape);
+    ref_conv2d(x->data, w->data, r->data, 3, 2, 4, 4, 5, 4, 2, 0, 1, 1, 1);
+    for (size_t i = 0; i < tensor_numel(y); i++) CHECK_NEAR(y->data[i], r->data[i], 1e-5);
+    Tensor *z = gc_input(TSHAPE(3, 4, 1, 1), 172, -1, 1), *wt = gc_input(TSHAPE(4, 3, 3, 3), 173, -0.5f, 0.5f);
+    Tensor *t = mg_conv_transpose2d(z, wt, NULL, (ConvGeom){2, 0, 0, 1}), *tr = tensor_new(t->ndim, t->shape);
+    ref_conv_transpose(z, wt, (ConvGeom){2, 0, 0, 1}, tr);
+    for (size_t i = 0; i < tensor_numel(t); i++) CHECK_NEAR(t->data[i], tr->data[i], 1e-5);
+    ConvCase c1 = {{2, 0, 0, 1}, 0, 0.2f}, c2 = {{2, 0, 0, 1}, 1, 0.2f};
+    Tensor *in1[3] = {x, w, gc_input(TSHAPE(5), 174, -0.5f, 0.5f)};
+    Tensor *in2[3] = {z, wt, gc_input(TSHAPE(3), 175, -0.5f, 0.5f)};
+    CHECK(gradcheck("conv2d 1x1 out", f_conv, &c1, 3, in1, 2.5e-3, 2e-2, 80));
+    CHECK(gradcheck2("conv2d 1x1 out", f_conv, &c1, 3, in1, 0, 2.5e-3, 5e-2, 40));
+    CHECK(gradcheck2("conv2d 1x1 out dw", f_conv, &c1, 3, in1, 1, 2.5e-3, 5e-2, 40));
+    CHECK(gradcheck("convT 1x1 in", f_conv, &c2, 3, in2, 2.5e-3, 2e-2, 80));
+    CHECK(gradcheck2("convT 1x1 in", f_conv, &c2, 3, in2, 0, 2.5e-3, 5e-2, 40));
+    CHECK(gradcheck2("convT 1x1 in dw", f_conv, &c2, 3, in2, 1, 2.5e-3, 5e-2, 40));
+}
+
 /* the gradient of a gradient through two stacked layers, as an R1 penalty sees it */
 static Tensor *f_two_layers(Tensor *const *in, void *ctx) {
     Tensor *h = mg_leaky_relu(mg_conv2d(in[0], in[1], NULL, (ConvGeom){2, 1, 0, 1}), 0.2f);
@@ -112,6 +134,7 @@ int main(void) {
     RUN(conv_transpose2d_matches_reference);
     RUN(conv2d_gradients);
     RUN(conv_transpose2d_gradients);
+    RUN(single_window_path);
     RUN(two_layer_critic_second_order);
     return test_summary();
 }
