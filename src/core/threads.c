@@ -2,6 +2,7 @@
 #include <cblas.h>
 #include <omp.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 void mg_set_threads(int n) {
     if (n < 1) n = 1;
@@ -14,4 +15,10 @@ int mg_get_threads(void) { return omp_get_max_threads(); }
 void mg_threads_from_env(void) {
     const char *s = getenv("MORPHOGAN_THREADS");
     if (s && atoi(s) > 0) mg_set_threads(atoi(s));
+}
+
+void mg_prefer_passive_wait(char **argv) {
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT")) return;
+    setenv("OMP_WAIT_POLICY", "passive", 1);
+    execv("/proc/self/exe", argv);      /* returns only on failure: carry on with the default policy */
 }
