@@ -18,7 +18,8 @@ void mg_threads_from_env(void) {
 }
 
 void mg_prefer_passive_wait(char **argv) {
-    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT")) return;
+    const char *p = getenv("OMP_WAIT_POLICY"), *c = getenv("GOMP_SPINCOUNT");
+    if ((p && *p) || (c && *c)) return;
     setenv("OMP_WAIT_POLICY", "passive", 1);
     execv("/proc/self/exe", argv);      /* returns only on failure: carry on with the default policy */
 }
