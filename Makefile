@@ -1,5 +1,5 @@
 # morphogan — build.  `make` builds the library and the CLI; `make test` runs every test;
-# `make asan` runs the tests under AddressSanitizer+UBSan; `make bench` runs the benchmarks.
+# `make demo` runs the main job (tools/demo.sh); `make asan` runs the tests under AddressSanitizer+UBSan; `make bench` runs the benchmarks.
 CC      ?= gcc
 BLAS_INC = /usr/include/x86_64-linux-gnu/openblas-openmp
 BLAS_LIB = /usr/lib/x86_64-linux-gnu/openblas-openmp
@@ -47,8 +47,11 @@ asan:
 bench: $(BENCHES) $(BUILD)/morphogan
 	@sh bench/run.sh
 
+demo: $(BUILD)/morphogan
+	@sh tools/demo.sh
+
 clean:
 	rm -rf build build-asan morphogan
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
-.PHONY: all test asan bench clean
+.PHONY: all test asan bench clean demo

@@ -10,4 +10,7 @@ typedef struct Command {
 
 /* one line per command; the table is in cli/main.c */
 int cmd_version(int argc, char **argv);
+int cmd_synth(int, char**);
+int cmd_morpho(int, char**);
+int cmd_train_course(int argc, char **argv);
 #endif

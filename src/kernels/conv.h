@@ -1,10 +1,12 @@
-/* Convolution building blocks: im2col / col2im over a whole batch, and NCHW <-> [C, N*HW] packing,
- * so that each convolution is one large sgemm per group (kernels/gemm.h).
+/* Convolution building blocks: im2row / row2im and NCHW <-> NHWC transposes, so that each
+ * convolution is one sgemm per group (kernels/gemm.h) over a chunk of images.
  *
- * ConvShape describes one group of a convolution: x [N, Ctot, H, W] of which channels
- * [c0, c0 + C) are used, square kernel K, output Ho x Wo.  col [C*K*K, N*Ho*Wo]:
- * row (c, kh, kw), column (n, oh, ow) holds x[n, c0+c, oh*stride - pad + kh, ow*stride - pad + kw]
- * (0 outside the image). */
+ * ConvShape describes one group of a convolution over N images: x [N, Ctot, H, W] of which
+ * channels [c0, c0 + C) are used, square kernel K, output Ho x Wo.
+ * rows [N*Ho*Wo, C*K*K]: row (n, oh, ow), column (c, kh, kw) holds
+ * x[n, c0+c, oh*stride - pad + kh, ow*stride - pad + kw] (0 outside the image).
+ * Row layout keeps every access of image n inside image n's memory (cache friendly for the small
+ * spatial sizes of GAN layers, where a [C*K*K, N*Ho*Wo] layout strides across the batch). */
 #ifndef MG_K_CONV_H
 #define MG_K_CONV_H
 
@@ -14,10 +16,10 @@ typedef struct ConvShape {
     int Ho, Wo;
 } ConvShape;
 
-void cpu_im2col(const float *x, ConvShape s, float *col);
-void cpu_col2im(const float *col, ConvShape s, float *x);      /* x += scatter(col); caller zeroes x */
-void cpu_pack_cn(const float *y, int N, int C, int HW, float *out);    /* [N,C,HW] -> [C,N*HW] */
-void cpu_unpack_cn(const float *in, int N, int C, int HW, float *y);   /* [C,N*HW] -> [N,C,HW] */
+void cpu_im2row(const float *x, ConvShape s, float *rows);
+void cpu_row2im(const float *rows, ConvShape s, float *x);     /* x += scatter(rows); caller zeroes x */
+void cpu_nchw_to_nhwc(const float *x, int N, int C, int HW, float *out);   /* [N,C,HW] -> [N,HW,C] */
+void cpu_nhwc_to_nchw(const float *in, int N, int C, int HW, float *y);    /* [N,HW,C] -> [N,C,HW] */
 
 /* Plain-loop reference convolution (the tests compare the fast path against it):
  * x [N,Ci,H,W], w [Co,Ci/groups,K,K] -> y [N,Co,Ho,Wo] */

@@ -12,7 +12,7 @@
  *   conv_dw:  d/dx = conv_dx(gy, u), d/dgy = conv_fwd(x, u)
  * conv_transpose2d is conv_dx with PyTorch's ConvTranspose2d weight layout [Ci,Co/g,K,K], which is
  * exactly the layout of the weight of the convolution it transposes.
- * Each op is im2col/col2im over the whole batch and one sgemm per group (kernels/conv.h). */
+ * Each op is im2row/row2im over a chunk of images and one sgemm per group (kernels/conv.h). */
 #include "ops/ops.h"
 #include "ops/op_util.h"
 #include "kernels/conv.h"
@@ -61,7 +61,7 @@ static void dw_bw(Node *n, Tensor *u, Tensor **gin, const int *need) {
 }
 
 /* Work split: the batch is cut into T contiguous chunks of images, one per thread; each thread
- * runs im2col and a single-threaded sgemm (OpenBLAS runs single-threaded inside an OpenMP region)
+ * runs im2row and a single-threaded sgemm (OpenBLAS runs single-threaded inside an OpenMP region)
  * on its own images.  Forward and input-gradient outputs are disjoint per image; weight-gradient
  * partials are summed in thread order afterwards, so a given thread count gives the same numbers. */
 static int split_threads(int N, long flops) {
@@ -88,8 +88,8 @@ static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
     const long maxcols = (long)((N + T - 1) / T) * HoWo;
     Tensor *y = tensor_new(TSHAPE(N, Co, Ho, Wo));
     Arena *s = scratch();
-    float *col = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));   /* per thread [KKC, cols] */
-    float *yp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));     /* per thread [Co, cols] */
+    float *row = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));   /* per thread [cols, KKC] */
+    float *yp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));     /* per thread [cols, Co] (NHWC) */
     const size_t xim = (size_t)Ci * x->shape[2] * x->shape[3];
 #pragma omp parallel for num_threads(T) schedule(static, 1)
     for (int t = 0; t < T; t++) {
@@ -97,13 +97,13 @@ static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
         chunk(N, T, t, &n0, &n1);
         const int cols = (n1 - n0) * HoWo;
         int xs[4] = {n1 - n0, Ci, x->shape[2], x->shape[3]};
-        float *c = col + (size_t)t * KKC * maxcols, *yt = yp + (size_t)t * Co * maxcols;
-        for (int grp = 0; grp < g.groups; grp++) {
-            KERNEL(x->dev, im2col)(x->data + n0 * xim, group_shape(xs, K, g, grp, Ho, Wo), c);
-            KERNEL(x->dev, gemm)(0, 0, Cog, cols, KKC, 1.0f, w->data + (long)grp * Cog * KKC, KKC, c, cols, 0.0f,
-                                 yt + (long)grp * Cog * cols, cols);
+        float *r = row + (size_t)t * KKC * maxcols, *yt = yp + (size_t)t * Co * maxcols;
+        for (int grp = 0; grp < g.groups; grp++) {     /* yt[:, group] = rows @ w_g^T */
+            KERNEL(x->dev, im2row)(x->data + n0 * xim, group_shape(xs, K, g, grp, Ho, Wo), r);
+            KERNEL(x->dev, gemm)(0, 1, cols, Cog, KKC, 1.0f, r, KKC, w->data + (long)grp * Cog * KKC, KKC, 0.0f,
+                                 yt + (long)grp * Cog, Co);
         }
-        KERNEL(x->dev, unpack_cn)(yt, n1 - n0, Co, HoWo, y->data + (size_t)n0 * Co * HoWo);
+        KERNEL(x->dev, nhwc_to_nchw)(yt, n1 - n0, Co, HoWo, y->data + (size_t)n0 * Co * HoWo);
     }
     set_geo(ad_record("conv2d", y, 2, (Tensor *[]){x, w}, fwd_bw), g);
     return y;
@@ -121,8 +121,8 @@ static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
     const long maxcols = (long)((N + T - 1) / T) * HoWo;
     Tensor *gx = tensor_zeros(TSHAPE(xs[0], xs[1], xs[2], xs[3]));
     Arena *s = scratch();
-    float *gyp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));
-    float *col = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));
+    float *gyp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));    /* per thread [cols, Co] (NHWC) */
+    float *row = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));   /* per thread [cols, KKC] */
     const size_t xim = (size_t)xs[1] * xs[2] * xs[3];
 #pragma omp parallel for num_threads(T) schedule(static, 1)
     for (int t = 0; t < T; t++) {
@@ -130,12 +130,12 @@ static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
         chunk(N, T, t, &n0, &n1);
         const int cols = (n1 - n0) * HoWo;
         int xst[4] = {n1 - n0, xs[1], xs[2], xs[3]};
-        float *gt = gyp + (size_t)t * Co * maxcols, *c = col + (size_t)t * KKC * maxcols;
-        KERNEL(gy->dev, pack_cn)(gy->data + (size_t)n0 * Co * HoWo, n1 - n0, Co, HoWo, gt);
-        for (int grp = 0; grp < g.groups; grp++) {
-            KERNEL(gy->dev, gemm)(1, 0, KKC, cols, Cog, 1.0f, w->data + (long)grp * Cog * KKC, KKC,
-                                  gt + (long)grp * Cog * cols, cols, 0.0f, c, cols);
-            KERNEL(gy->dev, col2im)(c, group_shape(xst, K, g, grp, Ho, Wo), gx->data + n0 * xim);
+        float *gt = gyp + (size_t)t * Co * maxcols, *r = row + (size_t)t * KKC * maxcols;
+        KERNEL(gy->dev, nchw_to_nhwc)(gy->data + (size_t)n0 * Co * HoWo, n1 - n0, Co, HoWo, gt);
+        for (int grp = 0; grp < g.groups; grp++) {     /* rows = gy[:, group] @ w_g, scattered back */
+            KERNEL(gy->dev, gemm)(0, 0, cols, KKC, Cog, 1.0f, gt + (long)grp * Cog, Co,
+                                  w->data + (long)grp * Cog * KKC, KKC, 0.0f, r, KKC);
+            KERNEL(gy->dev, row2im)(r, group_shape(xst, K, g, grp, Ho, Wo), gx->data + n0 * xim);
         }
     }
     set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
@@ -153,8 +153,8 @@ static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int K) {
     const size_t wn = (size_t)Co * KKC;
     Tensor *gw = tensor_new(TSHAPE(Co, Cig, K, K));
     Arena *s = scratch();
-    float *gyp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));
-    float *col = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));
+    float *gyp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));    /* per thread [cols, Co] (NHWC) */
+    float *row = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));   /* per thread [cols, KKC] */
     float *part = arena_alloc(s, (size_t)T * wn * sizeof(float));        /* per-thread partial gw */
     const size_t xim = (size_t)Ci * x->shape[2] * x->shape[3];
 #pragma omp parallel for num_threads(T) schedule(static, 1)
@@ -163,11 +163,11 @@ static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int K) {
         chunk(N, T, t, &n0, &n1);
         const int cols = (n1 - n0) * HoWo;
         int xs[4] = {n1 - n0, Ci, x->shape[2], x->shape[3]};
-        float *gt = gyp + (size_t)t * Co * maxcols, *c = col + (size_t)t * KKC * maxcols, *pt = part + t * wn;
-        KERNEL(x->dev, pack_cn)(gy->data + (size_t)n0 * Co * HoWo, n1 - n0, Co, HoWo, gt);
-        for (int grp = 0; grp < g.groups; grp++) {
-            KERNEL(x->dev, im2col)(x->data + n0 * xim, group_shape(xs, K, g, grp, Ho, Wo), c);
-            KERNEL(x->dev, gemm)(0, 1, Cog, KKC, cols, 1.0f, gt + (long)grp * Cog * cols, cols, c, cols, 0.0f,
+        float *gt = gyp + (size_t)t * Co * maxcols, *r = row + (size_t)t * KKC * maxcols, *pt = part + t * wn;
+        KERNEL(x->dev, nchw_to_nhwc)(gy->data + (size_t)n0 * Co * HoWo, n1 - n0, Co, HoWo, gt);
+        for (int grp = 0; grp < g.groups; grp++) {     /* gw_g = gy[:, group]^T @ rows */
+            KERNEL(x->dev, im2row)(x->data + n0 * xim, group_shape(xs, K, g, grp, Ho, Wo), r);
+            KERNEL(x->dev, gemm)(1, 0, Cog, KKC, cols, 1.0f, gt + (long)grp * Cog, Co, r, KKC, 0.0f,
                                  pt + (long)grp * Cog * KKC, KKC);
         }
     }

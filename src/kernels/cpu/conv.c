@@ -1,68 +1,96 @@
 #include "kernels/conv.h"
 #include <string.h>
 
-void cpu_im2col(const float *x, ConvShape s, float *col) {
-    const int KK = s.K * s.K, HoWo = s.Ho * s.Wo;
-    const long ncol = (long)s.N * HoWo;
-#pragma omp parallel for schedule(static) if ((long)s.C * KK * ncol > 32768)
-    for (int r = 0; r < s.C * KK; r++) {
-        const int c = r / KK, kh = (r % KK) / s.K, kw = r % s.K;
-        float *dst = col + (long)r * ncol;
-        /* valid output columns for this kw: 0 <= ow*stride - pad + kw < W */
-        int ow_lo = 0, ow_hi = s.Wo;
-        while (ow_lo < s.Wo && ow_lo * s.stride - s.pad + kw < 0) ow_lo++;
-        while (ow_hi > ow_lo && (ow_hi - 1) * s.stride - s.pad + kw >= s.W) ow_hi--;
-        for (int n = 0; n < s.N; n++) {
-            const float *xc = x + ((long)n * s.Ctot + s.c0 + c) * s.H * s.W;
-            for (int oh = 0; oh < s.Ho; oh++) {
-                float *d = dst + (long)n * HoWo + (long)oh * s.Wo;
-                const int ih = oh * s.stride - s.pad + kh;
-                if (ih < 0 || ih >= s.H) { memset(d, 0, s.Wo * sizeof(float)); continue; }
-                const float *xr = xc + (long)ih * s.W - s.pad + kw;
-                for (int ow = 0; ow < ow_lo; ow++) d[ow] = 0;
-                if (s.stride == 1) memcpy(d + ow_lo, xr + ow_lo, (ow_hi - ow_lo) * sizeof(float));
-                else for (int ow = ow_lo; ow < ow_hi; ow++) d[ow] = xr[ow * s.stride];
-                for (int ow = ow_hi; ow < s.Wo; ow++) d[ow] = 0;
-            }
-        }
+/* These kernels run inside the per-thread loops of ops/conv.c: no OpenMP of their own. */
+
+/* copy K floats; fixed sizes compile to single vector moves (K is 1..7 in GAN layers) */
+static inline void copy_k(float *d, const float *s, int K) {
+    switch (K) {
+    case 1: d[0] = s[0]; break;
+    case 3: memcpy(d, s, 12); break;
+    case 4: memcpy(d, s, 16); break;
+    case 5: memcpy(d, s, 20); break;
+    default: memcpy(d, s, (size_t)K * sizeof(float));
     }
 }
 
-void cpu_col2im(const float *col, ConvShape s, float *x) {
-    const int KK = s.K * s.K, HoWo = s.Ho * s.Wo;
-    const long ncol = (long)s.N * HoWo;
-    /* one channel per iteration: every write of iteration c lands in channel c only (deterministic) */
-#pragma omp parallel for schedule(static) if ((long)s.C * KK * ncol > 32768)
-    for (int c = 0; c < s.C; c++)
-        for (int kh = 0; kh < s.K; kh++)
-            for (int kw = 0; kw < s.K; kw++) {
-                const float *src = col + (long)((c * s.K + kh) * s.K + kw) * ncol;
-                int ow_lo = 0, ow_hi = s.Wo;
-                while (ow_lo < s.Wo && ow_lo * s.stride - s.pad + kw < 0) ow_lo++;
-                while (ow_hi > ow_lo && (ow_hi - 1) * s.stride - s.pad + kw >= s.W) ow_hi--;
-                for (int n = 0; n < s.N; n++) {
-                    float *xc = x + ((long)n * s.Ctot + s.c0 + c) * s.H * s.W;
-                    for (int oh = 0; oh < s.Ho; oh++) {
-                        const int ih = oh * s.stride - s.pad + kh;
-                        if (ih < 0 || ih >= s.H) continue;
-                        const float *sr = src + (long)n * HoWo + (long)oh * s.Wo;
-                        float *xr = xc + (long)ih * s.W - s.pad + kw;
-                        for (int ow = ow_lo; ow < ow_hi; ow++) xr[ow * s.stride] += sr[ow];
+/* d[0..K) += s[0..K); literal bounds let the compiler use vector adds */
+static inline void add_k(float *d, const float *s, int K) {
+    switch (K) {
+    case 3: for (int i = 0; i < 3; i++) d[i] += s[i]; break;
+    case 4: for (int i = 0; i < 4; i++) d[i] += s[i]; break;
+    default: for (int i = 0; i < K; i++) d[i] += s[i];
+    }
+}
+
+void cpu_im2row(const float *x, ConvShape s, float *rows) {
+    const int K = s.K, KKC = s.C * K * K;
+    for (int n = 0; n < s.N; n++) {
+        const float *xn = x + ((long)n * s.Ctot + s.c0) * s.H * s.W;
+        for (int oh = 0; oh < s.Ho; oh++)
+            for (int ow = 0; ow < s.Wo; ow++) {
+                float *d = rows + (((long)n * s.Ho + oh) * s.Wo + ow) * KKC;
+                const int ih0 = oh * s.stride - s.pad, iw0 = ow * s.stride - s.pad;
+                const int inside_w = iw0 >= 0 && iw0 + K <= s.W;
+                for (int c = 0; c < s.C; c++) {
+                    const float *xc = xn + (long)c * s.H * s.W;
+                    for (int kh = 0; kh < K; kh++, d += K) {
+                        const int ih = ih0 + kh;
+                        if (ih < 0 || ih >= s.H) { memset(d, 0, K * sizeof(float)); continue; }
+                        const float *xr = xc + (long)ih * s.W + iw0;
+                        if (inside_w) { copy_k(d, xr, K); continue; }
+                        for (int kw = 0; kw < K; kw++) {
+                            const int iw = iw0 + kw;
+                            d[kw] = iw >= 0 && iw < s.W ? xr[kw] : 0.0f;
+                        }
                     }
                 }
             }
+    }
 }
 
-void cpu_pack_cn(const float *y, int N, int C, int HW, float *out) {
-#pragma omp parallel for schedule(static) if ((long)N * C * HW > 32768)
-    for (int c = 0; c < C; c++)
-        for (int n = 0; n < N; n++) memcpy(out + ((long)c * N + n) * HW, y + ((long)n * C + c) * HW, HW * sizeof(float));
+void cpu_row2im(const float *rows, ConvShape s, float *x) {
+    const int K = s.K, KKC = s.C * K * K;
+    for (int n = 0; n < s.N; n++) {
+        float *xn = x + ((long)n * s.Ctot + s.c0) * s.H * s.W;
+        for (int oh = 0; oh < s.Ho; oh++)
+            for (int ow = 0; ow < s.Wo; ow++) {
+                const float *r = rows + (((long)n * s.Ho + oh) * s.Wo + ow) * KKC;
+                const int ih0 = oh * s.stride - s.pad, iw0 = ow * s.stride - s.pad;
+                const int inside_w = iw0 >= 0 && iw0 + K <= s.W;
+                for (int c = 0; c < s.C; c++) {
+                    float *xc = xn + (long)c * s.H * s.W;
+                    for (int kh = 0; kh < K; kh++, r += K) {
+                        const int ih = ih0 + kh;
+                        if (ih < 0 || ih >= s.H) continue;
+                        float *xr = xc + (long)ih * s.W + iw0;
+                        if (inside_w) { add_k(xr, r, K); continue; }
+                        for (int kw = 0; kw < K; kw++) {
+                            const int iw = iw0 + kw;
+                            if (iw >= 0 && iw < s.W) xr[kw] += r[kw];
+                        }
+                    }
+                }
+            }
+    }
 }
 
-void cpu_unpack_cn(const float *in, int N, int C, int HW, float *y) {
-#pragma omp parallel for schedule(static) if ((long)N * C * HW > 32768)
-    for (int c = 0; c < C; c++)
-        for (int n = 0; n < N; n++) memcpy(y + ((long)n * C + c) * HW, in + ((long)c * N + n) * HW, HW * sizeof(float));
+void cpu_nchw_to_nhwc(const float *x, int N, int C, int HW, float *out) {
+    for (int n = 0; n < N; n++) {
+        const float *xn = x + (long)n * C * HW;
+        float *on = out + (long)n * C * HW;
+        for (int c = 0; c < C; c++)
+            for (int p = 0; p < HW; p++) on[(long)p * C + c] = xn[(long)c * HW + p];
+    }
+}
+
+void cpu_nhwc_to_nchw(const float *in, int N, int C, int HW, float *y) {
+    for (int n = 0; n < N; n++) {
+        const float *in_n = in + (long)n * C * HW;
+        float *yn = y + (long)n * C * HW;
+        for (int c = 0; c < C; c++)
+            for (int p = 0; p < HW; p++) yn[(long)c * HW + p] = in_n[(long)p * C + c];
+    }
 }
 
 void ref_conv2d(const float *x, const float *w, float *y, int N, int Ci, int H, int W, int Co, int K, int stride,
