@@ -5,8 +5,10 @@
  * perturbed in place and restored.
  *
  * First order:  dL/d in[i] from mg_grad vs (L(x+h) - L(x-h)) / 2h, evaluated in double-accumulated
- *               float32.  Kinks (ReLU-like ops): where the estimates with h and h/2 disagree by more
- *               than the tolerance, the element is skipped; at most 20% may be skipped.
+ *               float32.  Kinks (ReLU-like ops): the element is skipped where the estimates with h and
+ *               h/2 disagree, or where the second differences D2(s) = L(x+s) - 2L(x) + L(x-s) break
+ *               the smooth scaling D2(h) = 4 D2(h/2) + O(h^4) (a kink inside [x-h, x+h] makes them
+ *               scale like h instead), by more than the tolerance; at most 20% may be skipped.
  * Second order: P = sum_x (dL/dx)^2 with dL/dx computed with create_graph; dP/d in[j] from mg_grad vs
  *               finite differences of P, where P itself is computed by a first-order pass. */
 #ifndef MG_GRADCHECK_H
@@ -50,11 +52,15 @@ static int gradcheck(const char *name, GcFn f, void *ctx, int nin, Tensor *const
             *p = x0 - h;     double lm = gc_loss(f, ctx, in, R);
             *p = x0 + h / 2; double lp2 = gc_loss(f, ctx, in, R);
             *p = x0 - h / 2; double lm2 = gc_loss(f, ctx, in, R);
-            *p = x0;
+            *p = x0;         double l0 = gc_loss(f, ctx, in, R);
             double fd = (lp - lm) / (2 * h), fd2 = (lp2 - lm2) / h;
+            double kink = fabs((lp - 2 * l0 + lm) - 4 * (lp2 - 2 * l0 + lm2)) / h;
             double an = g[i]->data[e];
             double scale = fmax(1.0, fmax(fabs(fd), fabs(an)));
-            if (fabs(fd - fd2) > tol * scale) { skipped++; continue; }   /* a kink between x-h and x+h */
+            if (fabs(fd - fd2) > tol * scale || kink > tol * scale) {
+                skipped++;           /* a kink between x-h and x+h */
+                continue;
+            }
             checked++;
             if (fabs(fd - an) > tol * scale) {
                 if (bad < 5) fprintf(stderr, "  %s: d/d in%d[%zu]: autodiff %.6g, finite diff %.6g\n", name, i, e, an, fd);
@@ -95,15 +101,16 @@ static int gradcheck2(const char *name, GcFn f, void *ctx, int nin, Tensor *cons
         size_t step = n > (size_t)maxel ? n / maxel : 1;
         for (size_t e = 0; e < n; e += step) {
             float *p = &in[i]->data[e], x0 = *p;
-            double v[4], hs[4] = {h, -h, h / 2, -h / 2};
-            for (int k = 0; k < 4; k++) {
+            double v[5], hs[5] = {h, -h, h / 2, -h / 2, 0};
+            for (int k = 0; k < 5; k++) {
                 *p = x0 + hs[k];
                 v[k] = tensor_item(gc2_penalty(&c, in, nin, 0));
             }
             *p = x0;
             double fd = (v[0] - v[1]) / (2 * h), fd2 = (v[2] - v[3]) / h, an = g[i]->data[e];
+            double kink = fabs((v[0] - 2 * v[4] + v[1]) - 4 * (v[2] - 2 * v[4] + v[3])) / h;
             double scale = fmax(1.0, fmax(fabs(fd), fabs(an)));
-            if (fabs(fd - fd2) > tol * scale) { skipped++; continue; }
+            if (fabs(fd - fd2) > tol * scale || kink > tol * scale) { skipped++; continue; }
             checked++;
             if (fabs(fd - an) > tol * scale) {
                 if (bad < 5) fprintf(stderr, "  %s (2nd order): d/d in%d[%zu]: autodiff %.6g, finite diff %.6g\n", name, i, e, an, fd);

@@ -1,6 +1,6 @@
 /* conv2d and conv_transpose2d: values against plain loops (kernels/conv.h ref_conv2d and a direct
  * transposed-convolution loop here), gradients against finite differences, first and second order
- * (tolerances: 2e-2 relative, h = 1e-2 / 2.5e-3 near the leaky ReLU). */
+ * (tolerances: 5e-3 relative, 1.5e-2 second order, h = 1e-2 / 2.5e-3 near the leaky ReLU). */
 #include "gradcheck.h"
 #include "kernels/conv.h"
 
@@ -74,11 +74,11 @@ TEST(conv2d_gradients) {
         Tensor *in[3] = {gc_input(TSHAPE(2, 4, 6, 6), 100 + k, -1, 1), gc_input(TSHAPE(6, 4 / g, 3, 3), 110 + k, -0.5f, 0.5f),
                          gc_input(TSHAPE(6), 120 + k, -0.5f, 0.5f)};
         double h = cs[k].slope >= 0 ? 2.5e-3 : 1e-2;
-        CHECK_MSG(gradcheck("conv2d", f_conv, &cs[k], 3, in, h, 2e-2, 80), "case %d", k);
+        CHECK_MSG(gradcheck("conv2d", f_conv, &cs[k], 3, in, h, 5e-3, 80), "case %d", k);
         /* second order: d/d(x, w, b) of ||d L / d x||^2 */
-        CHECK_MSG(gradcheck2("conv2d", f_conv, &cs[k], 3, in, 0, h, 5e-2, 40), "case %d", k);
+        CHECK_MSG(gradcheck2("conv2d", f_conv, &cs[k], 3, in, 0, h, 1.5e-2, 40), "case %d", k);
         /* and of ||d L / d w||^2, which differentiates the weight-gradient op itself */
-        CHECK_MSG(gradcheck2("conv2d dw", f_conv, &cs[k], 3, in, 1, h, 5e-2, 40), "case %d", k);
+        CHECK_MSG(gradcheck2("conv2d dw", f_conv, &cs[k], 3, in, 1, h, 1.5e-2, 40), "case %d", k);
     }
 }
 
@@ -89,10 +89,32 @@ TEST(conv_transpose2d_gradients) {
         Tensor *in[3] = {gc_input(TSHAPE(2, 4, 3, 3), 130 + k, -1, 1), gc_input(TSHAPE(4, 6 / g, 3, 3), 140 + k, -0.5f, 0.5f),
                          gc_input(TSHAPE(6), 150 + k, -0.5f, 0.5f)};
         double h = cs[k].slope >= 0 ? 2.5e-3 : 1e-2;
-        CHECK_MSG(gradcheck("conv_transpose2d", f_conv, &cs[k], 3, in, h, 2e-2, 80), "case %d", k);
-        CHECK_MSG(gradcheck2("conv_transpose2d", f_conv, &cs[k], 3, in, 0, h, 5e-2, 40), "case %d", k);
-        CHECK_MSG(gradcheck2("conv_transpose2d dw", f_conv, &cs[k], 3, in, 1, h, 5e-2, 40), "case %d", k);
+        CHECK_MSG(gradcheck("conv_transpose2d", f_conv, &cs[k], 3, in, h, 5e-3, 80), "case %d", k);
+        CHECK_MSG(gradcheck2("conv_transpose2d", f_conv, &cs[k], 3, in, 0, h, 1.5e-2, 40), "case %d", k);
+        CHECK_MSG(gradcheck2("conv_transpose2d dw", f_conv, &cs[k], 3, in, 1, h, 1.5e-2, 40), "case %d", k);
     }
+}
+
+/* one kernel window (H = W = K, 1x1 output): the single-sgemm path of all three family ops */
+TEST(single_window_path) {
+    Tensor *x = gc_input(TSHAPE(3, 2, 4, 4), 170, -1, 1), *w = gc_input(TSHAPE(5, 2, 4, 4), 171, -0.5f, 0.5f);
+    Tensor *y = mg_conv2d(x, w, NULL, (ConvGeom){2, 0, 0, 1});
+    Tensor *r = tensor_new(y->ndim, y->shape);
+    ref_conv2d(x->data, w->data, r->data, 3, 2, 4, 4, 5, 4, 2, 0, 1, 1, 1);
+    for (size_t i = 0; i < tensor_numel(y); i++) CHECK_NEAR(y->data[i], r->data[i], 1e-5);
+    Tensor *z = gc_input(TSHAPE(3, 4, 1, 1), 172, -1, 1), *wt = gc_input(TSHAPE(4, 3, 3, 3), 173, -0.5f, 0.5f);
+    Tensor *t = mg_conv_transpose2d(z, wt, NULL, (ConvGeom){2, 0, 0, 1}), *tr = tensor_new(t->ndim, t->shape);
+    ref_conv_transpose(z, wt, (ConvGeom){2, 0, 0, 1}, tr);
+    for (size_t i = 0; i < tensor_numel(t); i++) CHECK_NEAR(t->data[i], tr->data[i], 1e-5);
+    ConvCase c1 = {{2, 0, 0, 1}, 0, 0.2f}, c2 = {{2, 0, 0, 1}, 1, 0.2f};
+    Tensor *in1[3] = {x, w, gc_input(TSHAPE(5), 174, -0.5f, 0.5f)};
+    Tensor *in2[3] = {z, wt, gc_input(TSHAPE(3), 175, -0.5f, 0.5f)};
+    CHECK(gradcheck("conv2d 1x1 out", f_conv, &c1, 3, in1, 2.5e-3, 5e-3, 80));
+    CHECK(gradcheck2("conv2d 1x1 out", f_conv, &c1, 3, in1, 0, 2.5e-3, 1.5e-2, 40));
+    CHECK(gradcheck2("conv2d 1x1 out dw", f_conv, &c1, 3, in1, 1, 2.5e-3, 1.5e-2, 40));
+    CHECK(gradcheck("convT 1x1 in", f_conv, &c2, 3, in2, 2.5e-3, 5e-3, 80));
+    CHECK(gradcheck2("convT 1x1 in", f_conv, &c2, 3, in2, 0, 2.5e-3, 1.5e-2, 40));
+    CHECK(gradcheck2("convT 1x1 in dw", f_conv, &c2, 3, in2, 1, 2.5e-3, 1.5e-2, 40));
 }
 
 /* the gradient of a gradient through two stacked layers, as an R1 penalty sees it */
@@ -104,7 +126,7 @@ static Tensor *f_two_layers(Tensor *const *in, void *ctx) {
 TEST(two_layer_critic_second_order) {
     Tensor *in[3] = {gc_input(TSHAPE(2, 1, 8, 8), 160, -1, 1), gc_input(TSHAPE(3, 1, 4, 4), 161, -0.5f, 0.5f),
                      gc_input(TSHAPE(1, 3, 4, 4), 162, -0.5f, 0.5f)};
-    CHECK(gradcheck2("critic", f_two_layers, NULL, 3, in, 0, 2.5e-3, 5e-2, 40));
+    CHECK(gradcheck2("critic", f_two_layers, NULL, 3, in, 0, 2.5e-3, 1.5e-2, 40));
 }
 
 int main(void) {
@@ -112,6 +134,7 @@ int main(void) {
     RUN(conv_transpose2d_matches_reference);
     RUN(conv2d_gradients);
     RUN(conv_transpose2d_gradients);
+    RUN(single_window_path);
     RUN(two_layer_critic_second_order);
     return test_summary();
 }

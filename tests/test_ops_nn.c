@@ -6,8 +6,8 @@
 #include <omp.h>
 
 #define H 1e-2
-#define TOL 2e-2
-#define TOL2 5e-2
+#define TOL 5e-3
+#define TOL2 1.5e-2
 
 static double maxdiff(const float *a, const float *b, size_t n) {
     double m = 0;

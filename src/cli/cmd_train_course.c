@@ -21,6 +21,7 @@
 typedef struct {
     const char *data, *outdir, *resume;
     int steps, batch, snap, max_images;
+    int torch_init;                     /* 1: PyTorch's default init instead of N(0, 0.02) */
     DcganLoss loss;
     unsigned long long seed;
 } Opts;
@@ -37,6 +38,8 @@ static void usage(FILE *f) {
             "  --snap N           steps between snapshots (default 500)\n"
             "  --seed N           seed of every random draw (default 0)\n"
             "  --max-images N     use only the first N images (default all)\n"
+            "  --init dcgan|torch weights N(0,0.02) as the DCGAN paper (default), or PyTorch's default init,\n"
+            "                     with which this model collapses to one mode in a few hundred steps\n"
             "  --resume FILE      continue from a checkpoint written by this command\n"
             "  --threads N        CPU threads\n",
             DEFAULT_DATA);
@@ -70,7 +73,12 @@ static int parse(int argc, char **argv, Opts *o) {
         else if (!strcmp(a, "--snap")) { if (parse_int(a, v, 1, 100000000, &x)) return -1; o->snap = (int)x; i++; }
         else if (!strcmp(a, "--max-images")) { if (parse_int(a, v, 2, 1L << 30, &x)) return -1; o->max_images = (int)x; i++; }
         else if (!strcmp(a, "--seed")) { if (parse_int(a, v, 0, 2147483647L, &x)) return -1; o->seed = (unsigned long long)x; i++; }
-        else if (!strcmp(a, "--loss") && v) {
+        else if (!strcmp(a, "--init") && v) {
+            if (!strcmp(v, "dcgan")) o->torch_init = 0;
+            else if (!strcmp(v, "torch")) o->torch_init = 1;
+            else { fprintf(stderr, "morphogan train-course: --init is dcgan or torch, not '%s'\n", v); return -1; }
+            i++;
+        } else if (!strcmp(a, "--loss") && v) {
             if (!strcmp(v, "bce")) o->loss = DCGAN_BCE;
             else if (!strcmp(v, "wgan-gp")) o->loss = DCGAN_WGAN_GP;
             else { fprintf(stderr, "morphogan train-course: --loss is bce or wgan-gp, not '%s'\n", v); return -1; }
@@ -154,6 +162,10 @@ int cmd_train_course(int argc, char **argv) {
     DcganD d;
     dcgan_g_init(&g, dcgan_course_config(o.loss == DCGAN_BCE), &init);
     dcgan_d_init(&d, dcgan_course_config(o.loss == DCGAN_BCE), &init);
+    if (!o.torch_init) {
+        dcgan_g_init_normal(&g, &init, 0.02f);
+        dcgan_d_init_normal(&d, &init, 0.02f);
+    }
     DcganTrainer tr;
     dcgan_trainer_init(&tr, &g, &d, o.loss);
     ParamStore *gbn = bn_store(&g.bn), *dbn = bn_store(&d.bn);

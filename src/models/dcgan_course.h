@@ -55,6 +55,10 @@ typedef struct DcganD {
 
 void dcgan_g_init(DcganG *g, DcganConfig cfg, Rng *rng);
 void dcgan_d_init(DcganD *d, DcganConfig cfg, Rng *rng);
+/* Re-draws the parameters with the DCGAN paper's initialisation (models/dcgan_init.c):
+ * weights N(0, std), BN gamma N(1, std), biases and beta 0; std = 0.02 in the paper. */
+void dcgan_g_init_normal(DcganG *g, Rng *rng, float std);
+void dcgan_d_init_normal(DcganD *d, Rng *rng, float std);
 void dcgan_g_free(DcganG *g);
 void dcgan_d_free(DcganD *d);
 

@@ -74,6 +74,13 @@ static void chunk(int N, int T, int t, int *n0, int *n1) {
     *n1 = (int)((long)N * (t + 1) / T);
 }
 
+/* The input is exactly one kernel window (H = W = K, no padding, 1x1 output, one group): then
+ * im2row is the identity, x is already rows [N, Ci*K*K], and each family op is a single sgemm
+ * (the first layer of a generator, a transposed conv of a 1x1 latent, and final 1x1 critics). */
+static int single_window(const int *xs, int K, Geo g) {
+    return g.groups == 1 && g.pad == 0 && xs[2] == K && xs[3] == K;
+}
+
 /* x [N,Ci,H,W], w [Co,Ci/g,K,K] -> [N,Co,Ho,Wo] */
 static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
     x = mg_contiguous(x);
@@ -84,9 +91,14 @@ static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
     const int Ho = (x->shape[2] + 2 * g.pad - K) / g.stride + 1, Wo = (x->shape[3] + 2 * g.pad - K) / g.stride + 1;
     MG_CHECK(Ho > 0 && Wo > 0, "conv2d: input %s too small for kernel %d", tensor_shape_str(x), K);
     const int Cog = Co / g.groups, KKC = Cig * K * K, HoWo = Ho * Wo;
+    Tensor *y = tensor_new(TSHAPE(N, Co, Ho, Wo));
+    if (single_window(x->shape, K, g)) {            /* y [N,Co] = x [N,KKC] @ w^T */
+        KERNEL(x->dev, gemm)(0, 1, N, Co, KKC, 1.0f, x->data, KKC, w->data, KKC, 0.0f, y->data, Co);
+        set_geo(ad_record("conv2d", y, 2, (Tensor *[]){x, w}, fwd_bw), g);
+        return y;
+    }
     const int T = split_threads(N, 2L * N * HoWo * Co * KKC);
     const long maxcols = (long)((N + T - 1) / T) * HoWo;
-    Tensor *y = tensor_new(TSHAPE(N, Co, Ho, Wo));
     Arena *s = scratch();
     float *row = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));   /* per thread [cols, KKC] */
     float *yp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));     /* per thread [cols, Co] (NHWC) */
@@ -117,6 +129,12 @@ static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
     const int Cig = w->shape[1], K = w->shape[2], Cog = Co / g.groups, KKC = Cig * K * K, HoWo = Ho * Wo;
     MG_CHECK(gy->ndim == 4 && w->shape[0] == Co && xs[1] == Cig * g.groups && xs[0] == N,
              "conv_transpose2d: input %s, weight %s, groups %d", tensor_shape_str(gy), tensor_shape_str(w), g.groups);
+    if (single_window(xs, K, g) && HoWo == 1) {     /* gx [N,KKC] = gy [N,Co] @ w */
+        Tensor *gx = tensor_new(TSHAPE(xs[0], xs[1], xs[2], xs[3]));
+        KERNEL(gy->dev, gemm)(0, 0, N, KKC, Co, 1.0f, gy->data, Co, w->data, KKC, 0.0f, gx->data, KKC);
+        set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
+        return gx;
+    }
     const int T = split_threads(N, 2L * N * HoWo * Co * KKC);
     const long maxcols = (long)((N + T - 1) / T) * HoWo;
     Tensor *gx = tensor_zeros(TSHAPE(xs[0], xs[1], xs[2], xs[3]));
@@ -148,10 +166,15 @@ static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int K) {
     gy = mg_contiguous(gy);
     const int N = x->shape[0], Ci = x->shape[1], Co = gy->shape[1], Ho = gy->shape[2], Wo = gy->shape[3];
     const int Cig = Ci / g.groups, Cog = Co / g.groups, KKC = Cig * K * K, HoWo = Ho * Wo;
+    Tensor *gw = tensor_new(TSHAPE(Co, Cig, K, K));
+    if (single_window(x->shape, K, g) && HoWo == 1) {   /* gw [Co,KKC] = gy[N,Co]^T @ x [N,KKC] */
+        KERNEL(x->dev, gemm)(1, 0, Co, KKC, N, 1.0f, gy->data, Co, x->data, KKC, 0.0f, gw->data, KKC);
+        set_geo(ad_record("conv2d_weight_grad", gw, 2, (Tensor *[]){x, gy}, dw_bw), g);
+        return gw;
+    }
     const int T = split_threads(N, 2L * N * HoWo * Co * KKC);
     const long maxcols = (long)((N + T - 1) / T) * HoWo;
     const size_t wn = (size_t)Co * KKC;
-    Tensor *gw = tensor_new(TSHAPE(Co, Cig, K, K));
     Arena *s = scratch();
     float *gyp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));    /* per thread [cols, Co] (NHWC) */
     float *row = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));   /* per thread [cols, KKC] */
