@@ -15,6 +15,7 @@ echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(grep -m1 'model name
 for loss in bce wgan-gp; do
   r=1
   while [ "$r" -le "$REPEAT" ]; do
+    echo "-- $loss, repeat $r, load average $(cut -d' ' -f1 /proc/loadavg) (C's sgemm figure below also shows contention: ~200 GFLOP/s when quiet)"
     "$BUILD/bench/bench_dcgan" --loss "$loss" --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --batch "$BATCH" \
       | tee -a "$res" | grep -v '^RESULT' || exit 1
     "$PYTHON" bench/torch_dcgan.py --loss "$loss" --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --batch "$BATCH" \
