@@ -69,6 +69,19 @@ TEST(resume_continues_exactly) {
     CHECK(same_file(p1, p2));
 }
 
+/* the whole training step gives the same bits with 1 and 2 threads */
+TEST(same_numbers_for_any_thread_count) {
+    char a[2048], p1[512], p2[512];
+    for (int t = 1; t <= 2; t++) {
+        snprintf(a, sizeof a, "train-course --data " DATA " --max-images 256 --batch 32 --steps 3 --snap 3 --seed 9 "
+                 "--loss wgan-gp --threads %d --outdir %s/threads%d", t, dir, t);
+        CHECK(run(a) == 0);
+    }
+    snprintf(p1, sizeof p1, "%s/threads1/checkpoint.safetensors", dir);
+    snprintf(p2, sizeof p2, "%s/threads2/checkpoint.safetensors", dir);
+    CHECK(same_file(p1, p2));
+}
+
 TEST(bad_checkpoints_and_options_give_one_line_errors) {
     char a[1024];
     snprintf(a, sizeof a, "head -c 300 %s/straight/checkpoint.safetensors > %s/cut.safetensors", dir, dir);
@@ -100,6 +113,7 @@ int main(void) {
     snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
     if (system(cmd)) return 1;
     RUN(resume_continues_exactly);
+    RUN(same_numbers_for_any_thread_count);
     RUN(bad_checkpoints_and_options_give_one_line_errors);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) return 1;

@@ -60,18 +60,20 @@ static void dw_bw(Node *n, Tensor *u, Tensor **gin, const int *need) {
     if (need[1]) gin[1] = conv_fwd(x, u, get_geo(n));
 }
 
-/* Work split: the batch is cut into T contiguous chunks of images, one per thread; each thread
- * runs im2row and a single-threaded sgemm (OpenBLAS runs single-threaded inside an OpenMP region)
- * on its own images.  Forward and input-gradient outputs are disjoint per image; weight-gradient
- * partials are summed in thread order afterwards, so a given thread count gives the same numbers. */
-static int split_threads(int N, long flops) {
-    int T = omp_get_max_threads();
-    if (flops < 2000000) T = 1;              /* not worth waking a thread */
-    return T < N ? T : N;
+/* Work split: the batch is cut into a fixed number of contiguous chunks of images (it depends on
+ * the problem size only, never on the thread count); threads take chunks dynamically and each runs
+ * im2row and a single-threaded sgemm (OpenBLAS runs single-threaded inside an OpenMP region) on its
+ * chunk, in its own scratch buffers.  Forward and input-gradient outputs are disjoint per image;
+ * weight-gradient partials are kept per chunk and summed in chunk order.  So the numbers are the
+ * same for any thread count, and a thread slowed by another process does not hold the others up. */
+#define CONV_CHUNKS 8
+static int n_chunks(int N, long flops) {
+    if (flops < 2000000) return 1;           /* not worth waking a thread */
+    return N < CONV_CHUNKS ? N : CONV_CHUNKS;
 }
-static void chunk(int N, int T, int t, int *n0, int *n1) {
-    *n0 = (int)((long)N * t / T);
-    *n1 = (int)((long)N * (t + 1) / T);
+static void chunk(int N, int C, int t, int *n0, int *n1) {
+    *n0 = (int)((long)N * t / C);
+    *n1 = (int)((long)N * (t + 1) / C);
 }
 
 /* The input is exactly one kernel window (H = W = K, no padding, 1x1 output, one group): then
@@ -97,19 +99,19 @@ static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
         set_geo(ad_record("conv2d", y, 2, (Tensor *[]){x, w}, fwd_bw), g);
         return y;
     }
-    const int T = split_threads(N, 2L * N * HoWo * Co * KKC);
-    const long maxcols = (long)((N + T - 1) / T) * HoWo;
+    const int C = n_chunks(N, 2L * N * HoWo * Co * KKC), T = omp_get_max_threads();
+    const long maxcols = (long)((N + C - 1) / C) * HoWo;
     Arena *s = scratch();
     float *row = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));   /* per thread [cols, KKC] */
     float *yp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));     /* per thread [cols, Co] (NHWC) */
     const size_t xim = (size_t)Ci * x->shape[2] * x->shape[3];
-#pragma omp parallel for num_threads(T) schedule(static, 1)
-    for (int t = 0; t < T; t++) {
-        int n0, n1;
-        chunk(N, T, t, &n0, &n1);
+#pragma omp parallel for schedule(dynamic, 1) if (C > 1)
+    for (int t = 0; t < C; t++) {
+        int n0, n1, me = omp_get_thread_num();
+        chunk(N, C, t, &n0, &n1);
         const int cols = (n1 - n0) * HoWo;
         int xs[4] = {n1 - n0, Ci, x->shape[2], x->shape[3]};
-        float *r = row + (size_t)t * KKC * maxcols, *yt = yp + (size_t)t * Co * maxcols;
+        float *r = row + (size_t)me * KKC * maxcols, *yt = yp + (size_t)me * Co * maxcols;
         for (int grp = 0; grp < g.groups; grp++) {     /* yt[:, group] = rows @ w_g^T */
             KERNEL(x->dev, im2row)(x->data + n0 * xim, group_shape(xs, K, g, grp, Ho, Wo), r);
             KERNEL(x->dev, gemm)(0, 1, cols, Cog, KKC, 1.0f, r, KKC, w->data + (long)grp * Cog * KKC, KKC, 0.0f,
@@ -135,20 +137,20 @@ static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
         set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
         return gx;
     }
-    const int T = split_threads(N, 2L * N * HoWo * Co * KKC);
-    const long maxcols = (long)((N + T - 1) / T) * HoWo;
+    const int C = n_chunks(N, 2L * N * HoWo * Co * KKC), T = omp_get_max_threads();
+    const long maxcols = (long)((N + C - 1) / C) * HoWo;
     Tensor *gx = tensor_zeros(TSHAPE(xs[0], xs[1], xs[2], xs[3]));
     Arena *s = scratch();
     float *gyp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));    /* per thread [cols, Co] (NHWC) */
     float *row = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));   /* per thread [cols, KKC] */
     const size_t xim = (size_t)xs[1] * xs[2] * xs[3];
-#pragma omp parallel for num_threads(T) schedule(static, 1)
-    for (int t = 0; t < T; t++) {
-        int n0, n1;
-        chunk(N, T, t, &n0, &n1);
+#pragma omp parallel for schedule(dynamic, 1) if (C > 1)
+    for (int t = 0; t < C; t++) {
+        int n0, n1, me = omp_get_thread_num();
+        chunk(N, C, t, &n0, &n1);
         const int cols = (n1 - n0) * HoWo;
         int xst[4] = {n1 - n0, xs[1], xs[2], xs[3]};
-        float *gt = gyp + (size_t)t * Co * maxcols, *r = row + (size_t)t * KKC * maxcols;
+        float *gt = gyp + (size_t)me * Co * maxcols, *r = row + (size_t)me * KKC * maxcols;
         KERNEL(gy->dev, nchw_to_nhwc)(gy->data + (size_t)n0 * Co * HoWo, n1 - n0, Co, HoWo, gt);
         for (int grp = 0; grp < g.groups; grp++) {     /* rows = gy[:, group] @ w_g, scattered back */
             KERNEL(gy->dev, gemm)(0, 0, cols, KKC, Cog, 1.0f, gt + (long)grp * Cog, Co,
@@ -172,21 +174,21 @@ static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int K) {
         set_geo(ad_record("conv2d_weight_grad", gw, 2, (Tensor *[]){x, gy}, dw_bw), g);
         return gw;
     }
-    const int T = split_threads(N, 2L * N * HoWo * Co * KKC);
-    const long maxcols = (long)((N + T - 1) / T) * HoWo;
+    const int C = n_chunks(N, 2L * N * HoWo * Co * KKC), T = omp_get_max_threads();
+    const long maxcols = (long)((N + C - 1) / C) * HoWo;
     const size_t wn = (size_t)Co * KKC;
     Arena *s = scratch();
     float *gyp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));    /* per thread [cols, Co] (NHWC) */
     float *row = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));   /* per thread [cols, KKC] */
-    float *part = arena_alloc(s, (size_t)T * wn * sizeof(float));        /* per-thread partial gw */
+    float *part = arena_alloc(s, (size_t)C * wn * sizeof(float));        /* per-chunk partial gw */
     const size_t xim = (size_t)Ci * x->shape[2] * x->shape[3];
-#pragma omp parallel for num_threads(T) schedule(static, 1)
-    for (int t = 0; t < T; t++) {
-        int n0, n1;
-        chunk(N, T, t, &n0, &n1);
+#pragma omp parallel for schedule(dynamic, 1) if (C > 1)
+    for (int t = 0; t < C; t++) {
+        int n0, n1, me = omp_get_thread_num();
+        chunk(N, C, t, &n0, &n1);
         const int cols = (n1 - n0) * HoWo;
         int xs[4] = {n1 - n0, Ci, x->shape[2], x->shape[3]};
-        float *gt = gyp + (size_t)t * Co * maxcols, *r = row + (size_t)t * KKC * maxcols, *pt = part + t * wn;
+        float *gt = gyp + (size_t)me * Co * maxcols, *r = row + (size_t)me * KKC * maxcols, *pt = part + t * wn;
         KERNEL(x->dev, nchw_to_nhwc)(gy->data + (size_t)n0 * Co * HoWo, n1 - n0, Co, HoWo, gt);
         for (int grp = 0; grp < g.groups; grp++) {     /* gw_g = gy[:, group]^T @ rows */
             KERNEL(x->dev, im2row)(x->data + n0 * xim, group_shape(xs, K, g, grp, Ho, Wo), r);
@@ -194,7 +196,7 @@ static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int K) {
                                  pt + (long)grp * Cog * KKC, KKC);
         }
     }
-    KERNEL(x->dev, sum_rows)(T, wn, part, gw->data);
+    KERNEL(x->dev, sum_rows)(C, wn, part, gw->data);
     set_geo(ad_record("conv2d_weight_grad", gw, 2, (Tensor *[]){x, gy}, dw_bw), g);
     return gw;
 }
