@@ -9,7 +9,7 @@
 static char dir[256], bin[256];
 
 static int run(const char *args) {
-    char cmd[2600];
+    char cmd[3200];
     snprintf(cmd, sizeof cmd, "%s %s >%s/out.txt 2>%s/err.txt", bin, args, dir, dir);
     int rc = system(cmd);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
