@@ -4,10 +4,13 @@
 # Each (C, PyTorch) pair runs REPEAT times, interleaved, so that both see the same machine; the table
 # gives the medians, the ratio of the medians C/PyTorch for steps/s and peak RSS, and the range.
 # Environment: BUILD (build), STEPS (40), WARMUP (5), THREADS (2), BATCH (128), REPEAT (3),
-# PYTHON (/usr/bin/python3).  OMP_WAIT_POLICY, if set, applies to both programs (both use libgomp).
+# PYTHON (/usr/bin/python3).  OMP_WAIT_POLICY applies to both programs (both use libgomp); it defaults to
+# passive, the policy the morphogan CLI uses, and with which PyTorch reaches its published figures here
+# (spin-waiting slows both on 2-vCPU machines, PyTorch most: see BENCHMARKS.md).
 BUILD=${BUILD:-build}; STEPS=${STEPS:-40}; WARMUP=${WARMUP:-5}; THREADS=${THREADS:-2}; BATCH=${BATCH:-128}
 REPEAT=${REPEAT:-3}; PYTHON=${PYTHON:-/usr/bin/python3}
 cd "$(dirname "$0")/.." || exit 1
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 [ -x "$BUILD/bench/bench_dcgan" ] || { echo "bench/run.sh: build $BUILD/bench/bench_dcgan first (make)"; exit 1; }
 res=$(mktemp); trap 'rm -f "$res"' EXIT
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), " \
