@@ -36,26 +36,27 @@ static double gc_loss(GcFn f, void *ctx, Tensor *const *in, const Tensor *R) {
     return s;
 }
 
-/* at most `maxel` elements per input are checked (evenly spaced) */
-static int gradcheck(const char *name, GcFn f, void *ctx, int nin, Tensor *const *in, double h, double tol, int maxel) {
-    Tensor *y = f(in, ctx);
-    Tensor *R = gc_weights(y, 1234);
-    Tensor *g[8];
-    mg_grad(1, &y, &R, nin, in, g, 0);
+/* A scalar function of the inputs, evaluated by finite differences. */
+typedef double (*GcScalar)(void *c, Tensor *const *in);
+
+/* Compares the analytic gradients g[i] of a scalar S(in) with central differences of S, for at most
+ * `maxel` evenly spaced elements per input; skips kinks (see the top of this file). */
+static int gc_compare(const char *name, GcScalar S, void *c, int nin, Tensor *const *in, Tensor **g, double h,
+                      double tol, int maxel) {
     int bad = 0, checked = 0, skipped = 0;
     for (int i = 0; i < nin; i++) {
         size_t n = tensor_numel(in[i]);
         size_t step = n > (size_t)maxel ? n / maxel : 1;
         for (size_t e = 0; e < n; e += step) {
             float *p = &in[i]->data[e], x0 = *p;
-            *p = x0 + h;     double lp = gc_loss(f, ctx, in, R);
-            *p = x0 - h;     double lm = gc_loss(f, ctx, in, R);
-            *p = x0 + h / 2; double lp2 = gc_loss(f, ctx, in, R);
-            *p = x0 - h / 2; double lm2 = gc_loss(f, ctx, in, R);
-            *p = x0;         double l0 = gc_loss(f, ctx, in, R);
-            double fd = (lp - lm) / (2 * h), fd2 = (lp2 - lm2) / h;
-            double kink = fabs((lp - 2 * l0 + lm) - 4 * (lp2 - 2 * l0 + lm2)) / h;
-            double an = g[i]->data[e];
+            double v[5], hs[5] = {h, -h, h / 2, -h / 2, 0};   /* S at x+h, x-h, x+h/2, x-h/2, x */
+            for (int k = 0; k < 5; k++) {
+                *p = x0 + hs[k];
+                v[k] = S(c, in);
+            }
+            *p = x0;
+            double fd = (v[0] - v[1]) / (2 * h), fd2 = (v[2] - v[3]) / h, an = g[i]->data[e];
+            double kink = fabs((v[0] - 2 * v[4] + v[1]) - 4 * (v[2] - 2 * v[4] + v[3])) / h;
             double scale = fmax(1.0, fmax(fabs(fd), fabs(an)));
             if (fabs(fd - fd2) > tol * scale || kink > tol * scale) {
                 skipped++;           /* a kink between x-h and x+h */
@@ -75,10 +76,24 @@ static int gradcheck(const char *name, GcFn f, void *ctx, int nin, Tensor *const
     return bad == 0 && checked > 0;
 }
 
-typedef struct { GcFn f; void *ctx; int wrt; Tensor *R; } Gc2Ctx;
+typedef struct { GcFn f; void *ctx; int wrt; Tensor *R; } GcCtx;
+
+/* L = sum(f(in) * R), first order */
+static double gc1_scalar(void *c, Tensor *const *in) {
+    GcCtx *g = c;
+    return gc_loss(g->f, g->ctx, in, g->R);
+}
+
+static int gradcheck(const char *name, GcFn f, void *ctx, int nin, Tensor *const *in, double h, double tol, int maxel) {
+    Tensor *y = f(in, ctx);
+    GcCtx c = {f, ctx, 0, gc_weights(y, 1234)};
+    Tensor *g[8];
+    mg_grad(1, &y, &c.R, nin, in, g, 0);
+    return gc_compare(name, gc1_scalar, &c, nin, in, g, h, tol, maxel);
+}
 
 /* P = sum((dL/d in[wrt])^2), computed with or without create_graph */
-static Tensor *gc2_penalty(Gc2Ctx *c, Tensor *const *in, int nin, int create) {
+static Tensor *gc2_penalty(GcCtx *c, Tensor *const *in, int create) {
     int old = mg_set_grad_enabled(1);
     Tensor *y = c->f(in, c->ctx);
     Tensor *gx;
@@ -88,41 +103,18 @@ static Tensor *gc2_penalty(Gc2Ctx *c, Tensor *const *in, int nin, int create) {
     return p;
 }
 
+static double gc2_scalar(void *c, Tensor *const *in) { return tensor_item(gc2_penalty(c, in, 0)); }
+
 static int gradcheck2(const char *name, GcFn f, void *ctx, int nin, Tensor *const *in, int wrt, double h, double tol,
                       int maxel) {
     Tensor *y = f(in, ctx);
-    Gc2Ctx c = {f, ctx, wrt, gc_weights(y, 99)};
-    Tensor *P = gc2_penalty(&c, in, nin, 1);
+    GcCtx c = {f, ctx, wrt, gc_weights(y, 99)};
+    Tensor *P = gc2_penalty(&c, in, 1);
     Tensor *g[8];
     mg_grad(1, &P, NULL, nin, in, g, 0);
-    int bad = 0, checked = 0, skipped = 0;
-    for (int i = 0; i < nin; i++) {
-        size_t n = tensor_numel(in[i]);
-        size_t step = n > (size_t)maxel ? n / maxel : 1;
-        for (size_t e = 0; e < n; e += step) {
-            float *p = &in[i]->data[e], x0 = *p;
-            double v[5], hs[5] = {h, -h, h / 2, -h / 2, 0};
-            for (int k = 0; k < 5; k++) {
-                *p = x0 + hs[k];
-                v[k] = tensor_item(gc2_penalty(&c, in, nin, 0));
-            }
-            *p = x0;
-            double fd = (v[0] - v[1]) / (2 * h), fd2 = (v[2] - v[3]) / h, an = g[i]->data[e];
-            double kink = fabs((v[0] - 2 * v[4] + v[1]) - 4 * (v[2] - 2 * v[4] + v[3])) / h;
-            double scale = fmax(1.0, fmax(fabs(fd), fabs(an)));
-            if (fabs(fd - fd2) > tol * scale || kink > tol * scale) { skipped++; continue; }
-            checked++;
-            if (fabs(fd - an) > tol * scale) {
-                if (bad < 5) fprintf(stderr, "  %s (2nd order): d/d in%d[%zu]: autodiff %.6g, finite diff %.6g\n", name, i, e, an, fd);
-                bad++;
-            }
-        }
-    }
-    if (skipped * 5 > checked + skipped) {
-        fprintf(stderr, "  %s (2nd order): %d of %d elements skipped as kinks\n", name, skipped, checked + skipped);
-        bad++;
-    }
-    return bad == 0 && checked > 0;
+    char label[128];
+    snprintf(label, sizeof label, "%s (2nd order)", name);
+    return gc_compare(label, gc2_scalar, &c, nin, in, g, h, tol, maxel);
 }
 
 /* a leaf input with values uniform in [lo, hi) */
