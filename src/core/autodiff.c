@@ -79,7 +79,8 @@ static void grad_pass(int nout, Tensor *const *outs, Tensor *const *gouts, int n
                       Tensor **res, int create_graph, int all_params) {
     size_t end = tape_n;             /* nodes recorded during this pass are not revisited */
     int old = mg_set_grad_enabled(create_graph);
-    TensorList touched = {0};
+    static TensorList touched;       /* reused by every pass: no malloc once it has grown */
+    touched.n = 0;
 
     for (int j = 0; j < nin; j++) ins[j]->mark |= MARK_TARGET;
     /* forward sweep: a node is needed if it depends on a target */
@@ -126,7 +127,6 @@ static void grad_pass(int nout, Tensor *const *outs, Tensor *const *gouts, int n
         touched.v[i]->mark = 0;
     }
     for (int j = 0; j < nin; j++) ins[j]->mark = 0;
-    free(touched.v);
     mg_set_grad_enabled(old);
 }
 
