@@ -91,20 +91,20 @@ static int parse(int argc, char **argv, Opts *o) {
     return 0;
 }
 
-/* BN running statistics are buffers, not parameters: they travel in a checkpoint part of their own */
+/* BN running statistics are buffers, not parameters: they travel in a checkpoint part of their own,
+ * one tensor [2 * channels] = bn->mem = [all running means | all running variances].
+ * NULL for a network without batch norm (the WGAN-GP critic). */
 static ParamStore *bn_store(const DcganBn *bn) {
+    if (!bn->n) return NULL;
+    int channels = (int)(bn->st[0].running_var - bn->st[0].running_mean);
     ParamStore *ps = params_new();
-    /* bn->mem = [all running means | all running variances]; st[0].running_var - st[0].running_mean = channels */
-    int total = bn->n ? (int)(bn->st[0].running_var - bn->st[0].running_mean) : 0;
-    params_add(ps, "running_stats", TSHAPE(2 * (total ? total : 1)));
+    params_add(ps, "running_stats", TSHAPE(2 * channels));
     params_finalize(ps);
-    if (total) memcpy(ps->values, bn->mem, 2 * (size_t)total * sizeof(float));
+    memcpy(ps->values, bn->mem, 2 * (size_t)channels * sizeof(float));
     return ps;
 }
-static void bn_restore(DcganBn *bn, const ParamStore *ps) {
-    if (!bn->n) return;
-    int total = (int)(bn->st[0].running_var - bn->st[0].running_mean);
-    memcpy(bn->mem, ps->values, 2 * (size_t)total * sizeof(float));
+static void bn_sync(float *dst, const float *src, const ParamStore *ps, const DcganBn *bn) {
+    if (ps) memcpy(dst, src, 2 * (size_t)(bn->st[0].running_var - bn->st[0].running_mean) * sizeof(float));
 }
 
 static const char *arch_json(DcganLoss loss) {
@@ -169,7 +169,7 @@ int cmd_train_course(int argc, char **argv) {
     DcganTrainer tr;
     dcgan_trainer_init(&tr, &g, &d, o.loss);
     ParamStore *gbn = bn_store(&g.bn), *dbn = bn_store(&d.bn);
-    Checkpoint ck = {.nparts = 4,
+    Checkpoint ck = {.nparts = dbn ? 4 : 3,
                      .part = {{"G.", g.ps, &tr.opt_g, NULL}, {"D.", d.ps, &tr.opt_d, NULL}, {"Gbn.", gbn, NULL, NULL},
                               {"Dbn.", dbn, NULL, NULL}},
                      .rng = &rng, .arch = arch_json(o.loss)};
@@ -185,8 +185,8 @@ int cmd_train_course(int argc, char **argv) {
             goto done;
         }
         if (ckpt_load(o.resume, &ck)) { fprintf(stderr, "morphogan: %s\n", mg_error_get()); goto done; }
-        bn_restore(&g.bn, gbn);
-        bn_restore(&d.bn, dbn);
+        bn_sync(g.bn.mem, gbn->values, gbn, &g.bn);
+        bn_sync(d.bn.mem, dbn ? dbn->values : NULL, dbn, &d.bn);
         step = ck.step;
         printf("resumed from %s at step %ld\n", o.resume, step);
     }
@@ -240,8 +240,8 @@ int cmd_train_course(int argc, char **argv) {
             fflush(log);
             snprintf(path, sizeof path, "%s/samples_%06ld.png", o.outdir, s + 1);
             if (write_grid(path, &g, zfix)) { fprintf(stderr, "morphogan: %s\n", mg_error_get()); goto done_loop; }
-            memcpy(gbn->values, g.bn.mem, gbn->total * sizeof(float));
-            if (d.bn.n) memcpy(dbn->values, d.bn.mem, dbn->total * sizeof(float));
+            bn_sync(gbn->values, g.bn.mem, gbn, &g.bn);
+            bn_sync(dbn ? dbn->values : NULL, d.bn.mem, dbn, &d.bn);
             ck.step = s + 1;
             snprintf(path, sizeof path, "%s/checkpoint.safetensors", o.outdir);
             if (ckpt_save(path, &ck)) { fprintf(stderr, "morphogan: %s\n", mg_error_get()); goto done_loop; }
