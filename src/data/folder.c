@@ -113,8 +113,7 @@ int folder_labels_from_csv(FileList *l, const char *csv_path, char ***unmatched_
         }
         free(l->label[i]);
         l->label[i] = NULL;
-        if (m && !m->label[0]) { m->used = 1; continue; }     /* an empty label: the image has none */
-        if (m) {
+        if (m) {                              /* an empty label: kept without a label */
             m->used = 1;
             if (!(l->label[i] = strdup(m->label))) { rc = mg_error_set("out of memory"); goto done; }
         }
