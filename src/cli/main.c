@@ -9,6 +9,7 @@ static const Command commands[] = {
     {"version", "print the version and build configuration", cmd_version},
     {"synth", "write a synthetic diatom data set with a known treatment effect", cmd_synth},
     {"train-course", "train the course DCGAN (28x28) on IDX images: samples, log, checkpoints, resume", cmd_train_course},
+    {"dataset", "load and prepare images (folders of PNG/JPEG/TIFF, IDX): counts, rejects, split, --out PNGs", cmd_dataset},
     {"morpho", "measure valve outlines (length, width, bending, EFDs...); compare two groups", cmd_morpho},
 };
 static const int n_commands = sizeof commands / sizeof commands[0];
