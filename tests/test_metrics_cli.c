@@ -113,6 +113,24 @@ TEST(png_folder_matches_idx) {
     CHECK_MSG(f1 > 0 && fabs(f1 - f2) < 1e-3 * f2, "PNG %g, IDX %g", f1, f2);
 }
 
+/* PPL of a (barely trained) train-course generator: positive, reproducible for a seed, in both spaces */
+TEST(ppl_of_course_checkpoint) {
+    char ck[400];
+    snprintf(ck, sizeof ck, "%s/course/checkpoint.safetensors", dir);
+    CHECK(run("train-course --data " IMG " --max-images 256 --batch 32 --steps 2 --snap 2 --outdir %s/course --threads 2%s",
+              dir, "") == 0);
+    CHECK(run("metrics ppl --checkpoint %s --samples 60 --batch 30 --seed 3 --threads 2%s", ck, "") == 0);
+    double pix = value_of("ppl");
+    CHECK(run("metrics ppl --checkpoint %s --net %s --samples 60 --batch 30 --seed 3 --threads 2", ck, net) == 0);
+    double f1 = value_of("ppl");
+    CHECK(run("metrics ppl --checkpoint %s --net %s --samples 60 --batch 30 --seed 3 --threads 2", ck, net) == 0);
+    double f2 = value_of("ppl");
+    printf("   ppl: pixels %.3f, domain features %.3f\n", pix, f1);
+    CHECK(pix > 0 && isfinite(pix) && f1 > 0 && isfinite(f1) && f1 == f2);
+    CHECK(run("metrics ppl --checkpoint %s --samples 60%s", net, "") == 1);     /* weights, not a checkpoint */
+    CHECK(one_line_error_with(net));
+}
+
 TEST(one_line_errors) {
     CHECK(run("metrics --real " IMG " --fake " IMG " --net %s/none.safetensors%s", dir, "") == 1);
     CHECK(one_line_error_with("none.safetensors"));
@@ -138,6 +156,7 @@ int main(void) {
     RUN(train_features);
     RUN(fid_halves_small_shuffled_large);
     RUN(png_folder_matches_idx);
+    RUN(ppl_of_course_checkpoint);
     RUN(one_line_errors);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -1,9 +1,11 @@
 /* morphogan metrics: sample-quality metrics (FID, KID, precision/recall, Inception Score) between a real and
  * a fake set of 28x28 images, in the feature space of the domain feature network; and
  * `morphogan metrics train-features`, which trains that network on Fashion-MNIST. */
+#include "analysis/course_generator.h"
 #include "analysis/featnet_train.h"
 #include "analysis/image_set.h"
 #include "analysis/metrics.h"
+#include "analysis/ppl.h"
 #include "analysis/stats_file.h"
 #include "cli/commands.h"
 #include "core/error.h"
@@ -104,6 +106,62 @@ static int cmd_train_features(int argc, char **argv) {
     return rc;
 }
 
+/* ---------------- ppl ---------------- */
+
+static void ppl_usage(FILE *f) {
+    fprintf(f,
+            "usage: morphogan metrics ppl --checkpoint FILE [--net FILE] [options]\n"
+            "Perceptual path length of a train-course generator: mean of |E(G(i(t))) - E(G(i(t+eps)))|^2 / eps^2 over\n"
+            "random code pairs and t, samples outside the 1st-99th percentiles dropped (StyleGAN's rule).\n"
+            "E = the domain feature network (--net) or the pixels (no --net).\n"
+            "  --samples N   (default 10000)   --batch N (default 100)   --seed N (default 0)\n"
+            "  --eps X       (default 1e-4)    --lerp    linear instead of spherical interpolation\n"
+            "  --threads N   CPU threads\n");
+}
+
+static void ppl_gen(void *ctx, const float *z, int n, float *out) { course_generator_run(ctx, z, n, out); }
+static void ppl_embed(void *ctx, const float *x, int n, float *feat) { featnet_extract(ctx, x, n, 500, feat, NULL); }
+
+static int cmd_ppl(int argc, char **argv) {
+    const char *ckpt = NULL, *netp = NULL, *c = "metrics ppl";
+    PplOptions o = ppl_default_options();
+    long x;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { ppl_usage(stdout); return 0; }
+        else if (!strcmp(a, "--checkpoint") && v) ckpt = v;
+        else if (!strcmp(a, "--net") && v) netp = v;
+        else if (!strcmp(a, "--lerp")) { o.lerp = 1; continue; }
+        else if (!strcmp(a, "--samples")) { if (parse_long(c, a, v, 2, 10000000, &x)) return 2; o.n_samples = (int)x; }
+        else if (!strcmp(a, "--batch")) { if (parse_long(c, a, v, 1, 10000, &x)) return 2; o.batch = (int)x; }
+        else if (!strcmp(a, "--seed")) { if (parse_long(c, a, v, 0, 2147483647L, &x)) return 2; o.seed = (uint64_t)x; }
+        else if (!strcmp(a, "--eps") && v) {
+            char *end;
+            o.eps = strtod(v, &end);
+            if (*end || !(o.eps > 0 && o.eps < 0.5)) { fprintf(stderr, "morphogan metrics ppl: --eps needs a number in (0,0.5)\n"); return 2; }
+        } else {
+            fprintf(stderr, "morphogan metrics ppl: unknown option '%s' (or missing value); see --help\n", a);
+            return 2;
+        }
+        i++;
+    }
+    if (!ckpt) { fprintf(stderr, "morphogan metrics ppl: --checkpoint is required; see --help\n"); return 2; }
+    DcganG g;
+    FeatNet net;
+    if (course_generator_load(ckpt, &g)) return fail();
+    if (netp && featnet_load(&net, netp)) { dcgan_g_free(&g); return fail(); }
+    PplModel m = {.gen = ppl_gen, .gen_ctx = &g, .zdim = g.cfg.z_dim, .out_dim = 784,
+                  .embed = netp ? ppl_embed : NULL, .embed_ctx = netp ? &net : NULL, .fdim = FEATNET_DIM};
+    double p, plain;
+    int rc = ppl_compute(&m, o, &p, &plain) ? fail() : 0;
+    if (!rc)
+        printf("ppl %.4f (mean without the 1%%/99%% filter %.4f; %d samples, %s, eps %g, %s space)\n", p, plain,
+               o.n_samples, o.lerp ? "lerp" : "slerp", o.eps, netp ? "domain feature" : "pixel");
+    if (netp) featnet_free(&net);
+    dcgan_g_free(&g);
+    return rc;
+}
+
 /* ---------------- metrics ---------------- */
 
 typedef struct {
@@ -117,6 +175,7 @@ static void usage(FILE *f) {
     fprintf(f,
             "usage: morphogan metrics --real SRC --fake SRC --net FILE [options]\n"
             "       morphogan metrics train-features [options]      (see morphogan metrics train-features --help)\n"
+            "       morphogan metrics ppl --checkpoint FILE [--net FILE] [options]   (perceptual path length; --help)\n"
             "Sample-quality metrics between a real and a fake set of 28x28 images, in the feature space of the domain\n"
             "feature network (penultimate layer, 128 features).  SRC: an IDX file (.gz or plain), a folder of PNGs, or\n"
             "for --real a statistics file (.safetensors) written by --real-cache.\n"
@@ -239,6 +298,7 @@ static int real_features(FeatNet *net, const char *fp, const Opts *o, RealStats 
 
 int cmd_metrics(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "train-features")) return cmd_train_features(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "ppl")) return cmd_ppl(argc - 1, argv + 1);
     Opts o;
     if (parse(argc, argv, &o)) return 2;
     FeatNet net;
