@@ -17,7 +17,8 @@ static char dir[256], bin[256], net[300];
 static int run(const char *fmt, const char *a1, const char *a2) {
     char args[1500], cmd[2400];
     snprintf(args, sizeof args, fmt, a1, a2);
-    snprintf(cmd, sizeof cmd, "%s %s >%s/out.txt 2>%s/err.txt", bin, args, dir, dir);
+    /* one thread: spinning OpenMP threads make runs several times slower on a loaded 2-core machine */
+    snprintf(cmd, sizeof cmd, "%s %s --threads 1 >%s/out.txt 2>%s/err.txt", bin, args, dir, dir);
     int rc = system(cmd);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
@@ -51,10 +52,10 @@ static int one_line_error_with(const char *needle) {
 }
 
 TEST(train_features) {
-    /* images 0..2999 of the test set, 2 epochs; accuracy on the first 2000 test images (seen in training: this
+    /* images 0..1499 of the test set, 2 epochs; accuracy on the same 1500 images (seen in training: this
      * checks that training works, not generalisation) is far above chance (0.1) */
-    CHECK(run("metrics train-features --data " IMG " --labels " LAB " --max-images 3000 --max-test 2000 --epochs 2 --batch 100 "
-              "--out %s --threads 2%s", net, "") == 0);
+    CHECK(run("metrics train-features --data " IMG " --labels " LAB " --max-images 1500 --max-test 1500 --epochs 2 --batch 50 "
+              "--out %s%s", net, "") == 0);
     double acc = value_of("test accuracy");
     CHECK_MSG(acc > 0.6, "test accuracy %g", acc);
     FeatNet f;
@@ -117,13 +118,13 @@ TEST(png_folder_matches_idx) {
 TEST(ppl_of_course_checkpoint) {
     char ck[400];
     snprintf(ck, sizeof ck, "%s/course/checkpoint.safetensors", dir);
-    CHECK(run("train-course --data " IMG " --max-images 256 --batch 32 --steps 2 --snap 2 --outdir %s/course --threads 2%s",
+    CHECK(run("train-course --data " IMG " --max-images 256 --batch 32 --steps 2 --snap 2 --outdir %s/course%s",
               dir, "") == 0);
-    CHECK(run("metrics ppl --checkpoint %s --samples 60 --batch 30 --seed 3 --threads 2%s", ck, "") == 0);
+    CHECK(run("metrics ppl --checkpoint %s --samples 60 --batch 30 --seed 3%s", ck, "") == 0);
     double pix = value_of("ppl");
-    CHECK(run("metrics ppl --checkpoint %s --net %s --samples 60 --batch 30 --seed 3 --threads 2", ck, net) == 0);
+    CHECK(run("metrics ppl --checkpoint %s --net %s --samples 60 --batch 30 --seed 3", ck, net) == 0);
     double f1 = value_of("ppl");
-    CHECK(run("metrics ppl --checkpoint %s --net %s --samples 60 --batch 30 --seed 3 --threads 2", ck, net) == 0);
+    CHECK(run("metrics ppl --checkpoint %s --net %s --samples 60 --batch 30 --seed 3", ck, net) == 0);
     double f2 = value_of("ppl");
     printf("   ppl: pixels %.3f, domain features %.3f\n", pix, f1);
     CHECK(pix > 0 && isfinite(pix) && f1 > 0 && isfinite(f1) && f1 == f2);
