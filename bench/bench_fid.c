@@ -53,9 +53,16 @@ int main(int argc, char **argv) {
     if (write_raw(xp, x, nd) || write_raw(yp, y, nd)) { fprintf(stderr, "bench_fid: cannot write %s\n", dir); return 1; }
 
     double t0 = now_s(), fid = 0;
-    if (fid_features(x, n, y, n, d, &fid)) { fprintf(stderr, "bench_fid: %s\n", mg_error_get()); return 1; }
+    FeatStats sx, sy;
+    if (feat_stats(x, n, d, &sx) || feat_stats(y, n, d, &sy)) { fprintf(stderr, "bench_fid: %s\n", mg_error_get()); return 1; }
+    double t1 = now_s();
+    if (fid_from_stats(&sx, &sy, &fid)) { fprintf(stderr, "bench_fid: %s\n", mg_error_get()); return 1; }
     double tc = now_s() - t0;
-    printf("RESULT impl=morphogan seconds=%.3f fid=%.6f n=%ld d=%d threads=%d\n", tc, fid, n, d, threads);
+    feat_stats_free(&sx);
+    feat_stats_free(&sy);
+    const char *pol = getenv("OMP_WAIT_POLICY");
+    printf("RESULT impl=morphogan seconds=%.3f fid=%.6f n=%ld d=%d threads=%d covariances=%.3f eig=%.3f "
+           "OMP_WAIT_POLICY=%s\n", tc, fid, n, d, threads, t1 - t0, tc - (t1 - t0), pol ? pol : "unset");
     fflush(stdout);
 
     char cmd[512], line[256];

@@ -1,6 +1,7 @@
 /* Feature statistics (double precision, dsyrk) and the Frechet distance (dsyevd twice).  See metrics.h. */
 #include "analysis/metrics.h"
 #include "core/error.h"
+#include "core/threads.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -54,7 +55,19 @@ void feat_stats_free(FeatStats *s) {
 
 /* Eigenvalues (ascending) into w[n]; with vectors, a is overwritten by them (symmetric, so row/column
  * major agree: column j of the Fortran result = row j of a here). */
+static int sym_eig_(double *a, int n, double *w, int vectors);
 static int sym_eig(double *a, int n, double *w, int vectors) {
+    /* one thread: dsyevd's tridiagonal reduction is a long chain of small BLAS-2 calls, each an OpenMP
+     * region; on a loaded 2-core machine their synchronisation made FID at d = 2048 take 35-93 s against 5-6 s
+     * single-threaded (docs/metrics.md) */
+    int old = mg_get_threads();
+    mg_set_threads(1);
+    int rc = sym_eig_(a, n, w, vectors);
+    mg_set_threads(old);
+    return rc;
+}
+
+static int sym_eig_(double *a, int n, double *w, int vectors) {
     const char jobz = vectors ? 'V' : 'N', uplo = 'U';
     int lwork = -1, liwork = -1, info = 0, iq;
     double wq;
