@@ -143,6 +143,21 @@ TEST(one_line_errors) {
     CHECK(one_line_error_with("not a statistics file"));
     CHECK(run("metrics --real " IMG " --fake " IMG " --fake-max 2 --net %s --metric pr%s", net, "") == 1);
     CHECK(one_line_error_with("precision/recall"));
+    /* statistics of one network used with another: an error as --real STATS, a recomputation as --real-cache */
+    char net2[320], cache[320];
+    snprintf(net2, sizeof net2, "%s/net2.safetensors", dir);
+    snprintf(cache, sizeof cache, "%s/real.safetensors", dir);
+    CHECK(run("metrics train-features --data " IMG " --labels " LAB " --max-images 200 --max-test 100 --epochs 1 "
+              "--batch 50 --seed 1 --out %s%s", net2, "") == 0);
+    CHECK(run("metrics --real %s --fake " IMG " --fake-max 100 --net %s", cache, net2) == 1);
+    CHECK(one_line_error_with("statistics of another feature network"));
+    char a[1200];
+    snprintf(a, sizeof a, "metrics --real " IMG " --real-max 1000 --fake " IMG " --fake-max 100 --real-cache %s --net %s",
+             cache, net2);
+    CHECK(run("%s%s", a, "") == 0);
+    CHECK(output_has("out.txt", "is for another network or source, recomputing", NULL));
+    CHECK(run("%s%s", a, "") == 0);
+    CHECK(output_has("out.txt", "real statistics: reused", NULL));
     CHECK(run("metrics train-features --epochs 0%s%s", "", "") == 2);
     CHECK(one_line_error_with("--epochs"));
 }
