@@ -305,11 +305,11 @@ int cmd_metrics(int argc, char **argv) {
     if (featnet_load(&net, o.net)) return fail();
     char fp[17];
     featnet_fingerprint(&net, fp);
-    RealStats rs;
+    RealStats rs = {0};
     float *ff = NULL, *fl = NULL;
     long m = 0;
     int rc = 0;
-    if (real_features(&net, fp, &o, &rs)) { featnet_free(&net); return fail(); }
+    if (real_features(&net, fp, &o, &rs)) { real_stats_free(&rs); featnet_free(&net); return fail(); }
     if (source_features(&net, o.fake, o.fake_skip, o.fake_max, o.shuffle, o.shuffle_seed, &ff, o.is ? &fl : NULL, &m)) {
         rc = fail();
         goto done;
