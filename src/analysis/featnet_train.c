@@ -1,0 +1,56 @@
+/* Training and accuracy of the domain feature network.  See featnet_train.h. */
+#include "analysis/featnet_train.h"
+#include "core/error.h"
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+double featnet_train(FeatNet *f, const float *images, const int *labels, long n, FeatTrainOptions o, FILE *log) {
+    Rng rng = rng_new(o.seed);
+    featnet_init(f, &rng);
+    Adam opt = adam_default(o.lr, 0.9f, 0.999f);
+    int *perm = mg_xmalloc((size_t)n * sizeof(int)), *yb = mg_xmalloc((size_t)o.batch * sizeof(int));
+    float *xb = mg_xmalloc((size_t)o.batch * 784 * sizeof(float));
+    double last = 0;
+    int old = mg_set_grad_enabled(1);
+    time_t t0 = time(NULL);
+    for (int ep = 0; ep < o.epochs; ep++) {
+        rng_permutation(&rng, perm, (int)n);
+        double sum = 0;
+        long steps = 0;
+        for (long i0 = 0; i0 + o.batch <= n; i0 += o.batch, steps++) {   /* drops the last partial batch */
+            for (int b = 0; b < o.batch; b++) {
+                memcpy(xb + (size_t)b * 784, images + (size_t)perm[i0 + b] * 784, 784 * sizeof(float));
+                yb[b] = labels[perm[i0 + b]];
+            }
+            mg_step_reset();
+            params_zero_grad(f->ps);
+            Tensor *x = tensor_wrap(TSHAPE(o.batch, 1, 28, 28), xb);
+            Tensor *loss = mg_softmax_cross_entropy(featnet_forward(f, x, NULL), yb);
+            sum += tensor_item(loss);
+            mg_backward(loss);
+            adam_step(&opt, f->ps);
+        }
+        last = steps ? sum / steps : 0;
+        if (log) fprintf(log, "epoch %d/%d: mean loss %.4f (%lds)\n", ep + 1, o.epochs, last, (long)(time(NULL) - t0));
+    }
+    mg_step_reset();
+    mg_set_grad_enabled(old);
+    free(perm); free(yb); free(xb);
+    return last;
+}
+
+double featnet_accuracy(FeatNet *f, const float *images, const int *labels, long n) {
+    if (n < 1) return 0;
+    float *lg = mg_xmalloc((size_t)n * FEATNET_CLASSES * sizeof(float));
+    featnet_extract(f, images, n, 500, NULL, lg);
+    long ok = 0;
+    for (long i = 0; i < n; i++) {
+        int best = 0;
+        for (int c = 1; c < FEATNET_CLASSES; c++)
+            if (lg[i * FEATNET_CLASSES + c] > lg[i * FEATNET_CLASSES + best]) best = c;
+        ok += best == labels[i];
+    }
+    free(lg);
+    return (double)ok / (double)n;
+}
