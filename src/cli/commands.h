@@ -13,4 +13,5 @@ int cmd_version(int argc, char **argv);
 int cmd_synth(int, char**);
 int cmd_morpho(int, char**);
 int cmd_train_course(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 #endif

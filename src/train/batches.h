@@ -1,0 +1,19 @@
+/* Real batches as a pure function of (seed, batch number): batch b of an epoch of n / B batches
+ * takes images perm_e[(b mod n/B) * B ...], perm_e a random permutation seeded by (seed, epoch e).
+ * So a resumed run sees exactly the batches the uninterrupted run would have seen. */
+#ifndef MG_BATCHES_H
+#define MG_BATCHES_H
+
+typedef struct Batches {
+    const float *data;          /* [n, dim] */
+    int n, dim, batch;
+    unsigned long long seed;
+    int *perm;
+    long perm_epoch;
+    float *buf;                 /* [batch, dim] */
+} Batches;
+
+void batches_init(Batches *b, const float *data, int n, int dim, int batch, unsigned long long seed);
+void batches_free(Batches *b);
+const float *batches_get(void *batches, long index);    /* a GanBatchFn */
+#endif

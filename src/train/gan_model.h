@@ -1,0 +1,22 @@
+/* A GAN as the training code sees it: two networks behind function pointers, their parameter
+ * stores, and a store of non-parameter buffers (batch-norm running statistics) that checkpoints
+ * carry.  Each model file (model_*.c) builds one from a TrainConfig. */
+#ifndef MG_GAN_MODEL_H
+#define MG_GAN_MODEL_H
+#include "ops/ops.h"
+#include "optim/params.h"
+
+typedef struct GanModel GanModel;
+struct GanModel {
+    int z_dim, channels, size;          /* G: z [N,z_dim,1,1] -> images [N,channels,size,size] in (-1,1) */
+    int d_has_bn;                       /* D uses batch statistics (no per-sample gradient penalty) */
+    ParamStore *g_ps, *d_ps;
+    ParamStore *buffers;                /* BN running statistics of G and D; values only are used */
+    Tensor *(*g_forward)(GanModel *m, Tensor *z, int training);
+    Tensor *(*d_forward)(GanModel *m, Tensor *x, int training);   /* x [N,C,S,S] -> logits [N,1,1,1] */
+    void (*free_impl)(GanModel *m);
+    void *impl;
+};
+
+void gan_model_free(GanModel *m);
+#endif
