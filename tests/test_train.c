@@ -2,6 +2,8 @@
  * four GAN losses against hand values, batches as a function of the batch number, diversity
  * measures, run logs cut back on resume, the gradient penalty through the GanModel interface. */
 #include "test.h"
+#include "gradcheck.h"
+#include "train/spectral_norm.h"
 #include "core/error.h"
 #include "train/batches.h"
 #include "train/config.h"
@@ -152,7 +154,7 @@ TEST(run_logs_are_cut_back_on_resume) {
 TEST(gradient_penalty_differentiates_again) {
     Rng init = rng_new(3);
     GanModel m;
-    gan_dcgan_course_init(&m, 0, 1, &init);
+    gan_dcgan_course_init(&m, 0, 0, 1, &init);
     mg_step_reset();
     Tensor *real = tensor_new(TSHAPE(4, 1, 28, 28)), *fake = tensor_new(TSHAPE(4, 1, 28, 28)), *eps = tensor_new(TSHAPE(4, 1, 1, 1));
     Rng r = rng_new(5);
@@ -175,6 +177,46 @@ TEST(gradient_penalty_differentiates_again) {
     gan_model_free(&m);
 }
 
+static float sn_u[6], sn_v[8];
+static Tensor *f_sn(Tensor *const *in, void *ctx) { return mg_spectral_norm(in[0], sn_u, sn_v, 0); }
+
+/* largest singular value of w [rows, cols] by 500 power iterations in double */
+static double top_singular(const float *w, int rows, int cols) {
+    double v[64], u[64], s = 0;
+    for (int j = 0; j < cols; j++) v[j] = 1.0 + 0.1 * j;
+    for (int it = 0; it < 500; it++) {
+        s = 0;
+        for (int i = 0; i < rows; i++) { u[i] = 0; for (int j = 0; j < cols; j++) u[i] += w[i * cols + j] * v[j]; s += u[i] * u[i]; }
+        double nu = sqrt(s), t = 0;
+        for (int j = 0; j < cols; j++) { v[j] = 0; for (int i = 0; i < rows; i++) v[j] += w[i * cols + j] * u[i] / nu; t += v[j] * v[j]; }
+        for (int j = 0; j < cols; j++) v[j] /= sqrt(t);
+    }
+    return sqrt(s);
+}
+
+TEST(spectral_norm_normalises_and_differentiates) {
+    static float wd[48];                                      /* a [6, 8] matrix, outside the arena */
+    Rng r = rng_new(1);
+    rng_uniform(&r, wd, 48, -1, 1);
+    Tensor w_ = *tensor_wrap(TSHAPE(6, 2, 2, 2), wd), *w = &w_;
+    w->requires_grad = 1;
+    sn_init(sn_u, 6, sn_v, 8, &r);
+    Tensor *wn = NULL;
+    for (int i = 0; i < 60; i++) { mg_step_reset(); wn = mg_spectral_norm(w, sn_u, sn_v, 1); }
+    CHECK(top_singular(w->data, 6, 8) > 1.2);
+    CHECK_NEAR(top_singular(wn->data, 6, 8), 1.0, 1e-4);
+    /* eval mode keeps u, v */
+    float u0 = sn_u[0];
+    mg_spectral_norm(w, sn_u, sn_v, 0);
+    CHECK(sn_u[0] == u0);
+    mg_step_reset();
+    Tensor *in[1] = {w};
+    (void)gc_input;
+    CHECK(gradcheck("spectral_norm", f_sn, NULL, 1, in, 1e-2, 5e-3, 48));
+    CHECK(gradcheck2("spectral_norm", f_sn, NULL, 1, in, 0, 1e-2, 1.5e-2, 24));
+    mg_step_reset();
+}
+
 int main(void) {
     RUN(config_argv_json_round_trip);
     RUN(config_errors_say_what_to_type);
@@ -183,5 +225,6 @@ int main(void) {
     RUN(diversity_measures);
     RUN(run_logs_are_cut_back_on_resume);
     RUN(gradient_penalty_differentiates_again);
+    RUN(spectral_norm_normalises_and_differentiates);
     return test_summary();
 }

@@ -1,5 +1,5 @@
 /* morphogan train end to end (from the repository root, as tests/run.sh runs it): exact resume
- * (N steps = N/2 + resume + N/2, with n_critic 2, fresh z and an EMA), config.json repeats a run,
+ * (N steps = N/2 + resume + N/2, with n_critic 2, fresh z, spectral norm and an EMA), config.json repeats a run,
  * Ctrl-C writes a snapshot, a non-finite loss stops with the last good snapshot kept, one-line
  * errors for bad options and mismatched resumes. */
 #include "test.h"
@@ -69,7 +69,7 @@ static int same_log(const char *a, const char *b) {
 
 TEST(resume_continues_exactly) {
     char a[2048];
-    const char *opts = "--loss lsgan --n-critic 2 --fresh-z 1 --ema 0.9 --snap 2";
+    const char *opts = "--loss lsgan --sn 1 --n-critic 2 --fresh-z 1 --ema 0.9 --snap 2";
     snprintf(a, sizeof a, "train " COMMON " %s --steps 4 --outdir %s/straight", opts, dir);
     CHECK(run(a) == 0);
     snprintf(a, sizeof a, "train " COMMON " %s --steps 2 --outdir %s/resumed", opts, dir);
@@ -96,7 +96,7 @@ TEST(config_json_repeats_a_run) {
 }
 
 TEST(every_loss_trains) {
-    const char *loss[] = {"bce --d-batch joint --label-smooth 0.1", "wgan-gp --n-critic 2", "hinge --fresh-z 0"};
+    const char *loss[] = {"bce --d-batch joint --label-smooth 0.1", "wgan-gp --n-critic 2", "hinge --fresh-z 0 --sn 1"};
     for (int i = 0; i < 3; i++) {
         char a[2048];
         snprintf(a, sizeof a, "train " COMMON " --loss %s --steps 2 --snap 2 --outdir %s/loss%d", loss[i], dir, i);

@@ -47,6 +47,7 @@ static const Field fields[] = {
     F("d-batch", T_ENUM, d_batch, 0, 0, d_batch_names, 1, 1, "joint", "D sees real and fake separately or as one batch"),
     F("label-smooth", T_FLOAT, label_smooth, 0, 0.5, NULL, 1, 1, "0.1", "bce: real target 1 - s"),
     F("init", T_ENUM, init, 0, 0, init_names, 1, 1, "torch", "weights N(0,0.02) (DCGAN paper) or PyTorch's default"),
+    F("sn", T_INT, sn, 0, 1, NULL, 1, 1, "1", "1: spectral normalisation of D's weights (D has no batch norm then)"),
     F("resume", T_STR, resume, 0, 0, NULL, 0, 0, "runs/x/checkpoint.safetensors", "continue from a checkpoint"),
     F("config", T_STR, config, 0, 0, NULL, 0, 0, "run.json", "options from a JSON file (keys: option names with _ for -)"),
 };

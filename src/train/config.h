@@ -27,6 +27,7 @@ typedef struct TrainConfig {
     int d_batch;                /* 0 separate, 1 joint */
     float label_smooth;
     int init;                   /* 0 dcgan N(0, 0.02), 1 torch default */
+    int sn;                     /* spectral normalisation in D (instead of its batch norm) */
 } TrainConfig;
 
 extern const char *const train_cfg_names[];     /* "dcgan-course", NULL */

@@ -85,7 +85,7 @@ static int setup(Run *r, long *step) {
         return mg_error_set("%s: cannot create the run folder: %s", c->outdir, strerror(errno));
 
     Rng init = rng_new((unsigned long long)c->seed);
-    gan_dcgan_course_init(&r->m, c->loss != GAN_WGAN_GP, c->init == 0, &init);
+    gan_dcgan_course_init(&r->m, c->loss != GAN_WGAN_GP && !c->sn, c->sn, c->init == 0, &init);
     GanTrainer *t = &r->tr;
     gan_trainer_init(t, &r->m, (GanLoss)c->loss, c->batch);
     t->opt_g = t->opt_d = adam_default(c->lr, c->betas[0], c->betas[1]);
