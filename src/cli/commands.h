@@ -14,4 +14,5 @@ int cmd_synth(int, char**);
 int cmd_morpho(int, char**);
 int cmd_train_course(int argc, char **argv);
 int cmd_train(int argc, char **argv);
+int cmd_dataset(int argc, char **argv);
 #endif

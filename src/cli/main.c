@@ -10,6 +10,7 @@ static const Command commands[] = {
     {"synth", "write a synthetic diatom data set with a known treatment effect", cmd_synth},
     {"train-course", "train the course DCGAN (28x28) on IDX images: samples, log, checkpoints, resume", cmd_train_course},
     {"train", "train a GAN (losses bce, wgan-gp, hinge, lsgan): grids, logs, checkpoints, exact resume", cmd_train},
+    {"dataset", "load and prepare images (folders of PNG/JPEG/TIFF, IDX): counts, rejects, split, --out PNGs", cmd_dataset},
     {"morpho", "measure valve outlines (length, width, bending, EFDs...); compare two groups", cmd_morpho},
 };
 static const int n_commands = sizeof commands / sizeof commands[0];
