@@ -9,6 +9,7 @@
 #include "train/config.h"
 #include "train/diversity.h"
 #include "train/gan_loss.h"
+#include "train/model_dcgan.h"
 #include "train/model_dcgan_course.h"
 #include "train/runlog.h"
 #include <string.h>
@@ -217,6 +218,44 @@ TEST(spectral_norm_normalises_and_differentiates) {
     mg_step_reset();
 }
 
+/* the standard DCGAN builds at 16..256, maps z to [N,C,R,R] and images to [N,1,1,1], trains D and G */
+TEST(dcgan_shapes_and_gradients) {
+    const int res[3] = {16, 32, 64}, norm[3] = {0, 1, 2};
+    for (int k = 0; k < 3; k++) {
+        Rng init = rng_new(1);
+        GanModel m;
+        CHECK(gan_dcgan_init(&m, (DcganSpec){res[k], k == 1 ? 3 : 1, 8, 4, 4, norm[k]}, &init) == 0);
+        mg_step_reset();
+        Tensor *z = tensor_zeros(TSHAPE(2, 8, 1, 1));
+        Rng r = rng_new(2);
+        rng_normal(&r, z->data, 16, 0, 1);
+        Tensor *x = m.g_forward(&m, z, 1);
+        CHECK(x->ndim == 4 && x->shape[0] == 2 && x->shape[1] == (k == 1 ? 3 : 1) && x->shape[2] == res[k] && x->shape[3] == res[k]);
+        Tensor *y = m.d_forward(&m, x, 1);
+        CHECK(y->shape[0] == 2 && y->shape[1] == 1 && y->shape[2] == 1 && y->shape[3] == 1);
+        params_zero_grad(m.g_ps);
+        params_zero_grad(m.d_ps);
+        mg_backward(mg_mean_all(y));
+        double gg = 0, gd = 0;
+        for (size_t i = 0; i < m.g_ps->total; i++) gg += fabs(m.g_ps->grads[i]);
+        for (size_t i = 0; i < m.d_ps->total; i++) gd += fabs(m.d_ps->grads[i]);
+        CHECK(gg > 0 && gd > 0 && isfinite(gg) && isfinite(gd));
+        mg_step_reset();
+        gan_model_free(&m);
+    }
+    GanModel m;
+    Rng init = rng_new(1);
+    CHECK(gan_dcgan_init(&m, (DcganSpec){48, 1, 8, 4, 4, 0}, &init) == -1 && strstr(mg_error_get(), "--resolution 64"));
+    CHECK(gan_dcgan_init(&m, (DcganSpec){512, 1, 8, 4, 4, 0}, &init) == -1);
+    /* the paper's sizes at 64x64: 100 -> 512 -> 256 -> 128 -> 64 -> C and C -> 64 -> 128 -> 256 -> 512 -> 1 */
+    CHECK(gan_dcgan_init(&m, (DcganSpec){64, 3, 100, 64, 64, 0}, &init) == 0);
+    Param *p0 = params_find(m.g_ps, "0.weight"), *p4 = params_find(m.g_ps, "4.weight"), *d3 = params_find(m.d_ps, "3.weight");
+    CHECK(p0 && p0->t.shape[0] == 100 && p0->t.shape[1] == 512);
+    CHECK(p4 && p4->t.shape[0] == 64 && p4->t.shape[1] == 3);
+    CHECK(d3 && d3->t.shape[0] == 512 && d3->t.shape[1] == 256);
+    gan_model_free(&m);
+}
+
 int main(void) {
     RUN(config_argv_json_round_trip);
     RUN(config_errors_say_what_to_type);
@@ -226,5 +265,6 @@ int main(void) {
     RUN(run_logs_are_cut_back_on_resume);
     RUN(gradient_penalty_differentiates_again);
     RUN(spectral_norm_normalises_and_differentiates);
+    RUN(dcgan_shapes_and_gradients);
     return test_summary();
 }

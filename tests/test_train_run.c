@@ -69,7 +69,7 @@ static int same_log(const char *a, const char *b) {
 
 TEST(resume_continues_exactly) {
     char a[2048];
-    const char *opts = "--loss lsgan --sn 1 --n-critic 2 --fresh-z 1 --ema 0.9 --snap 2";
+    const char *opts = "--loss lsgan --d-norm sn --n-critic 2 --fresh-z 1 --ema 0.9 --snap 2";
     snprintf(a, sizeof a, "train " COMMON " %s --steps 4 --outdir %s/straight", opts, dir);
     CHECK(run(a) == 0);
     snprintf(a, sizeof a, "train " COMMON " %s --steps 2 --outdir %s/resumed", opts, dir);
@@ -96,8 +96,10 @@ TEST(config_json_repeats_a_run) {
 }
 
 TEST(every_loss_trains) {
-    const char *loss[] = {"bce --d-batch joint --label-smooth 0.1", "wgan-gp --n-critic 2", "hinge --fresh-z 0 --sn 1"};
-    for (int i = 0; i < 3; i++) {
+    const char *loss[] = {"bce --d-batch joint --label-smooth 0.1", "wgan-gp --n-critic 2", "hinge --fresh-z 0 --d-norm sn",
+                          "lsgan --cfg dcgan --resolution 16 --g-width 8 --d-width 8 --z-dim 10",
+                          "wgan-gp --cfg dcgan --resolution 32 --channels 3 --g-width 4 --d-width 4 --d-norm sn"};
+    for (int i = 0; i < 5; i++) {
         char a[2048];
         snprintf(a, sizeof a, "train " COMMON " --loss %s --steps 2 --snap 2 --outdir %s/loss%d", loss[i], dir, i);
         CHECK_MSG(run(a) == 0, "--loss %s", loss[i]);
@@ -155,8 +157,14 @@ TEST(bad_options_and_resumes_give_one_line_errors) {
     CHECK(ONE_LINE_ERROR("morphogan train --help"));
     CHECK(run("train --lr") == 2);
     CHECK(ONE_LINE_ERROR("--lr 0.0002"));
+    CHECK(run("train --loss wgan-gp --d-norm bn") == 2);
+    CHECK(ONE_LINE_ERROR("--d-norm none"));
     CHECK(run("train --loss wgan-gp --d-batch joint") == 2);
     CHECK(ONE_LINE_ERROR("--d-batch separate"));
+    CHECK(run("train --cfg dcgan --resolution 48") == 2);
+    CHECK(ONE_LINE_ERROR("--resolution 64"));
+    CHECK(run("train --resolution 64") == 2);
+    CHECK(ONE_LINE_ERROR("--cfg dcgan"));
     snprintf(a, sizeof a, "train --resume %s/straight/checkpoint.safetensors --lr 0.001 --steps 9", dir);
     CHECK(run(a) == 1);
     CHECK(ONE_LINE_ERROR("another --lr"));

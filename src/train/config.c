@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const train_cfg_names[] = {"dcgan-course", NULL};
+const char *const train_cfg_names[] = {"dcgan-course", "dcgan", NULL};
 static const char *const d_batch_names[] = {"separate", "joint", NULL};
 static const char *const init_names[] = {"dcgan", "torch", NULL};
+static const char *const d_norm_names[] = {"auto", "bn", "none", "sn", NULL};
 
 typedef enum { T_STR, T_INT, T_LONG, T_FLOAT, T_DOUBLE, T_ENUM, T_PAIR } Type;
 typedef struct {
@@ -37,6 +38,11 @@ static const Field fields[] = {
     F("batch", T_INT, batch, 2, 65536, NULL, 1, 1, "64", "batch size"),
     F("seed", T_LONG, seed, 0, 2147483647.0, NULL, 1, 1, "1", "seed of every random draw"),
     F("cfg", T_ENUM, cfg, 0, 0, train_cfg_names, 1, 1, "dcgan-course", "model"),
+    F("resolution", T_INT, resolution, 0, 256, NULL, 1, 1, "64", "dcgan: image side, a power of two 16..256 (images are resized to it) [64]"),
+    F("channels", T_INT, channels, 0, 3, NULL, 1, 1, "3", "dcgan: 1 grey or 3 RGB [1]"),
+    F("z-dim", T_INT, z_dim, 0, 4096, NULL, 1, 1, "100", "latent size [dcgan 100]"),
+    F("g-width", T_INT, g_width, 0, 4096, NULL, 1, 1, "64", "dcgan: G's last hidden width (doubling towards z) [64]"),
+    F("d-width", T_INT, d_width, 0, 4096, NULL, 1, 1, "64", "dcgan: D's first width (doubling with depth) [64]"),
     F("loss", T_ENUM, loss, 0, 0, gan_loss_names, 1, 1, "wgan-gp", "objective"),
     F("n-critic", T_INT, n_critic, 1, 100, NULL, 1, 1, "5", "D updates per G update"),
     F("lr", T_FLOAT, lr, 0, 1e30, NULL, 1, 1, "0.0002", "Adam learning rate of G and D"),
@@ -47,7 +53,7 @@ static const Field fields[] = {
     F("d-batch", T_ENUM, d_batch, 0, 0, d_batch_names, 1, 1, "joint", "D sees real and fake separately or as one batch"),
     F("label-smooth", T_FLOAT, label_smooth, 0, 0.5, NULL, 1, 1, "0.1", "bce: real target 1 - s"),
     F("init", T_ENUM, init, 0, 0, init_names, 1, 1, "torch", "weights N(0,0.02) (DCGAN paper) or PyTorch's default"),
-    F("sn", T_INT, sn, 0, 1, NULL, 1, 1, "1", "1: spectral normalisation of D's weights (D has no batch norm then)"),
+    F("d-norm", T_ENUM, d_norm, 0, 0, d_norm_names, 1, 1, "sn", "D's normalisation: batch norm, none, spectral norm; auto = bn, none for wgan-gp"),
     F("resume", T_STR, resume, 0, 0, NULL, 0, 0, "runs/x/checkpoint.safetensors", "continue from a checkpoint"),
     F("config", T_STR, config, 0, 0, NULL, 0, 0, "run.json", "options from a JSON file (keys: option names with _ for -)"),
 };
@@ -263,6 +269,25 @@ int train_config_resolve(TrainConfig *c) {
     if (c->steps < 1) c->steps = 1;
     if (c->loss == GAN_WGAN_GP && c->d_batch == 1)
         return mg_error_set("morphogan train: --d-batch joint has no meaning for --loss wgan-gp (its critic has no batch norm); use --d-batch separate");
+    if (c->cfg == TC_CFG_COURSE) {
+        if ((c->resolution && c->resolution != 28) || (c->channels && c->channels != 1) || (c->z_dim && c->z_dim != 64) ||
+            (c->g_width && c->g_width != 64) || (c->d_width && c->d_width != 16))
+            return mg_error_set("morphogan train: --cfg dcgan-course is fixed (28x28 grey, z 64, widths 64/16); for other sizes use --cfg dcgan");
+        c->resolution = 28, c->channels = 1, c->z_dim = 64, c->g_width = 64, c->d_width = 16;
+    } else {
+        if (!c->resolution) c->resolution = 64;
+        if (!c->channels) c->channels = 1;
+        if (!c->z_dim) c->z_dim = 100;
+        if (!c->g_width) c->g_width = 64;
+        if (!c->d_width) c->d_width = 64;
+        if (c->channels == 2) return mg_error_set("morphogan train: --channels is 1 (grey) or 3 (RGB)");
+        int r = c->resolution;
+        if (r < 16 || (r & (r - 1)))
+            return mg_error_set("morphogan train: --resolution %d: dcgan needs a power of two from 16 to 256, e.g. --resolution 64", r);
+    }
+    if (c->d_norm == TC_DNORM_AUTO) c->d_norm = c->loss == GAN_WGAN_GP ? TC_DNORM_NONE : TC_DNORM_BN;
+    if (c->loss == GAN_WGAN_GP && c->d_norm == TC_DNORM_BN)
+        return mg_error_set("morphogan train: --loss wgan-gp needs a critic without batch norm (a per-sample penalty); use --d-norm none or --d-norm sn");
     if (c->label_smooth > 0 && c->loss != GAN_BCE)
         return mg_error_set("morphogan train: --label-smooth applies to --loss bce only; use --label-smooth 0");
     return 0;

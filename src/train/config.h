@@ -8,6 +8,7 @@
 #define MG_TRAIN_CONFIG_H
 
 #define TC_PATH 1024
+enum { TC_DNORM_AUTO, TC_DNORM_BN, TC_DNORM_NONE, TC_DNORM_SN };
 
 typedef struct TrainConfig {
     char data[TC_PATH], labels[TC_PATH], outdir[TC_PATH], resume[TC_PATH], config[TC_PATH];
@@ -18,6 +19,7 @@ typedef struct TrainConfig {
     int batch;
     long seed;
     int cfg;                    /* index into train_cfg_names */
+    int resolution, channels, z_dim, g_width, d_width;   /* 0: the model's default (resolved) */
     int loss;                   /* GanLoss */
     int n_critic;
     float lr, betas[2];
@@ -27,10 +29,11 @@ typedef struct TrainConfig {
     int d_batch;                /* 0 separate, 1 joint */
     float label_smooth;
     int init;                   /* 0 dcgan N(0, 0.02), 1 torch default */
-    int sn;                     /* spectral normalisation in D (instead of its batch norm) */
+    int d_norm;                 /* TC_DNORM_*: D's normalisation (auto resolves to bn, or none for wgan-gp) */
 } TrainConfig;
 
-extern const char *const train_cfg_names[];     /* "dcgan-course", NULL */
+enum { TC_CFG_COURSE, TC_CFG_DCGAN };
+extern const char *const train_cfg_names[];     /* "dcgan-course", "dcgan", NULL */
 
 void train_config_defaults(TrainConfig *c);
 /* Parses argv[1..] onto c.  Returns 0, 1 when --help was printed, or -1 after printing a one-line

@@ -1,11 +1,12 @@
 #include "train/train_loop.h"
 #include "core/error.h"
 #include "core/threads.h"
-#include "data/idx.h"
+#include "data/dataset.h"
 #include "io/checkpoint.h"
 #include "train/batches.h"
 #include "train/diversity.h"
 #include "train/gan_step.h"
+#include "train/model_dcgan.h"
 #include "train/model_dcgan_course.h"
 #include "train/runlog.h"
 #include "train/samples.h"
@@ -31,8 +32,7 @@ static double now_s(void) {
 
 typedef struct Run {
     const TrainConfig *c;
-    IdxImages data;
-    int *labels;
+    Dataset data;
     GanModel m;
     GanTrainer tr;
     Ema ema;
@@ -40,7 +40,7 @@ typedef struct Run {
     Checkpoint ck;
     char *arch;
     FILE *log, *snaps;
-    float zfix[GRID_N * 512];
+    float zfix[GRID_N * 4096];
 } Run;
 
 /* grid, diversity row and checkpoint for the state after `step` steps */
@@ -55,15 +55,16 @@ static int snapshot(Run *r, long step) {
     const int dim = m->channels * m->size * m->size;
     double var = diversity_pixel_var(x->data, GRID_N, dim);
     int distinct = -1, top = 0;
-    if (r->labels) {
+    const int labelled = r->data.n_classes > 1 && r->data.label[0] >= 0;
+    if (labelled) {
         int nref = r->data.n < NN_REF ? r->data.n : NN_REF;
-        distinct = diversity_nn_classes(x->data, GRID_N, dim, r->data.data, r->labels, nref, 10, NULL, &top);
+        distinct = diversity_nn_classes(x->data, GRID_N, dim, r->data.x, r->data.label, nref, r->data.n_classes, NULL, &top);
     }
     fprintf(r->snaps, "%ld,%.3f,%.6f,%d,%d\n", step, step * (double)c->batch / 1000.0, var, distinct, top);
     fflush(r->snaps);
     fflush(r->log);
     printf("snapshot %ld: %s  pixel variance %.4f", step, path, var);
-    if (r->labels) printf("  nearest-real classes %d/10 (largest %d of %d)", distinct, top, GRID_N);
+    if (labelled) printf("  nearest-real classes %d/%d (largest %d of %d)", distinct, r->data.n_classes, top, GRID_N);
     printf("\n");
     r->ck.step = step;
     snprintf(path, sizeof path, "%s/checkpoint.safetensors", c->outdir);
@@ -72,20 +73,25 @@ static int snapshot(Run *r, long step) {
 
 static int setup(Run *r, long *step) {
     const TrainConfig *c = r->c;
-    if (idx_load_images(c->data, c->max_images, &r->data)) return -1;
-    if (r->data.h != 28 || r->data.w != 28 || r->data.n < c->batch)
-        return mg_error_set("%s: --cfg dcgan-course needs at least %d images of 28x28, found %d of %dx%d", c->data,
-                            c->batch, r->data.n, r->data.h, r->data.w);
-    if (c->labels[0]) {
-        int nl;
-        if (idx_load_labels(c->labels, c->max_images, &r->labels, &nl)) return -1;
-        if (nl != r->data.n) return mg_error_set("%s: %d labels for %d images in %s", c->labels, nl, r->data.n, c->data);
-    }
+    DatasetOpts dopt = dataset_defaults();
+    dopt.prep.size = c->resolution;             /* every image padded to a square and resized */
+    dopt.prep.channels = c->channels;
+    dopt.prep.max_black = 1.0f;                 /* training keeps every image (filter with morphogan dataset) */
+    dopt.labels = c->labels[0] ? c->labels : NULL;
+    dopt.limit = c->max_images;
+    if (dataset_load(c->data, &dopt, &r->data, NULL)) return -1;
+    if (c->max_images && r->data.n > c->max_images) r->data.n = c->max_images;
+    if (r->data.n < c->batch)
+        return mg_error_set("%s: %d images, fewer than one batch of %d; use a smaller --batch", c->data, r->data.n, c->batch);
     if (mkdir(c->outdir, 0777) && errno != EEXIST)
         return mg_error_set("%s: cannot create the run folder: %s", c->outdir, strerror(errno));
 
     Rng init = rng_new((unsigned long long)c->seed);
-    gan_dcgan_course_init(&r->m, c->loss != GAN_WGAN_GP && !c->sn, c->sn, c->init == 0, &init);
+    if (c->cfg == TC_CFG_COURSE)
+        gan_dcgan_course_init(&r->m, c->d_norm == TC_DNORM_BN, c->d_norm == TC_DNORM_SN, c->init == 0, &init);
+    else if (gan_dcgan_init(&r->m, (DcganSpec){c->resolution, c->channels, c->z_dim, c->g_width, c->d_width,
+                                               c->d_norm == TC_DNORM_BN ? 0 : c->d_norm == TC_DNORM_NONE ? 1 : 2}, &init))
+        return -1;
     GanTrainer *t = &r->tr;
     gan_trainer_init(t, &r->m, (GanLoss)c->loss, c->batch);
     t->opt_g = t->opt_d = adam_default(c->lr, c->betas[0], c->betas[1]);
@@ -128,9 +134,8 @@ static void teardown(Run *r) {
     if (r->tr.z) gan_trainer_free(&r->tr);
     if (r->ema.shadow) ema_free(&r->ema);
     if (r->m.g_ps) gan_model_free(&r->m);
-    free(r->labels);
     free(r->arch);
-    idx_images_free(&r->data);
+    dataset_free(&r->data);
 }
 
 int train_run(const TrainConfig *c) {
@@ -143,7 +148,7 @@ int train_run(const TrainConfig *c) {
         goto out;
     }
     Batches b;
-    batches_init(&b, r->data.data, r->data.n, 784, c->batch, (unsigned long long)c->seed);
+    batches_init(&b, r->data.x, r->data.n, r->m.channels * r->m.size * r->m.size, c->batch, (unsigned long long)c->seed);
     printf("training %s (%s) on %s: %d images, batch %d, %d threads, steps %ld -> %ld, run folder %s\n",
            train_cfg_names[c->cfg], gan_loss_names[c->loss], c->data, r->data.n, c->batch, mg_get_threads(), step,
            c->steps, c->outdir);
