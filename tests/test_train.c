@@ -93,18 +93,18 @@ TEST(batches_are_a_function_of_their_number) {
     float data[10 * 3];
     for (int i = 0; i < 30; i++) data[i] = (float)(i / 3);  /* image i is all i */
     Batches a, b;
-    batches_init(&a, data, 10, 3, 4, 7);
-    batches_init(&b, data, 10, 3, 4, 7);
+    batches_init(&a, data, NULL, 10, 3, 4, 7);
+    batches_init(&b, data, NULL, 10, 3, 4, 7);
     float first[12], again[12];
-    memcpy(first, batches_get(&a, 5), sizeof first);          /* epoch 2 (2 batches per epoch) */
-    batches_get(&b, 0);
-    batches_get(&b, 3);
-    memcpy(again, batches_get(&b, 5), sizeof again);
+    memcpy(first, batches_get(&a, 5, NULL), sizeof first);          /* epoch 2 (2 batches per epoch) */
+    batches_get(&b, 0, NULL);
+    batches_get(&b, 3, NULL);
+    memcpy(again, batches_get(&b, 5, NULL), sizeof again);
     CHECK(!memcmp(first, again, sizeof first));
     int seen[10] = {0};                                       /* an epoch draws distinct images */
-    const float *x0 = batches_get(&a, 4);
+    const float *x0 = batches_get(&a, 4, NULL);
     for (int i = 0; i < 4; i++) seen[(int)x0[i * 3]]++;
-    const float *x1 = batches_get(&a, 5);
+    const float *x1 = batches_get(&a, 5, NULL);
     for (int i = 0; i < 4; i++) seen[(int)x1[i * 3]]++;
     int most = 0;
     for (int i = 0; i < 10; i++) most = seen[i] > most ? seen[i] : most;
@@ -224,7 +224,7 @@ TEST(dcgan_shapes_and_gradients) {
     for (int k = 0; k < 3; k++) {
         Rng init = rng_new(1);
         GanModel m;
-        CHECK(gan_dcgan_init(&m, (DcganSpec){res[k], k == 1 ? 3 : 1, 8, 4, 4, norm[k]}, &init) == 0);
+        CHECK(gan_dcgan_init(&m, (DcganSpec){res[k], k == 1 ? 3 : 1, 8, 4, 4, norm[k], 0}, &init) == 0);
         mg_step_reset();
         Tensor *z = tensor_zeros(TSHAPE(2, 8, 1, 1));
         Rng r = rng_new(2);
@@ -245,14 +245,43 @@ TEST(dcgan_shapes_and_gradients) {
     }
     GanModel m;
     Rng init = rng_new(1);
-    CHECK(gan_dcgan_init(&m, (DcganSpec){48, 1, 8, 4, 4, 0}, &init) == -1 && strstr(mg_error_get(), "--resolution 64"));
-    CHECK(gan_dcgan_init(&m, (DcganSpec){512, 1, 8, 4, 4, 0}, &init) == -1);
+    CHECK(gan_dcgan_init(&m, (DcganSpec){48, 1, 8, 4, 4, 0, 0}, &init) == -1 && strstr(mg_error_get(), "--resolution 64"));
+    CHECK(gan_dcgan_init(&m, (DcganSpec){512, 1, 8, 4, 4, 0, 0}, &init) == -1);
     /* the paper's sizes at 64x64: 100 -> 512 -> 256 -> 128 -> 64 -> C and C -> 64 -> 128 -> 256 -> 512 -> 1 */
-    CHECK(gan_dcgan_init(&m, (DcganSpec){64, 3, 100, 64, 64, 0}, &init) == 0);
+    CHECK(gan_dcgan_init(&m, (DcganSpec){64, 3, 100, 64, 64, 0, 0}, &init) == 0);
     Param *p0 = params_find(m.g_ps, "0.weight"), *p4 = params_find(m.g_ps, "4.weight"), *d3 = params_find(m.d_ps, "3.weight");
     CHECK(p0 && p0->t.shape[0] == 100 && p0->t.shape[1] == 512);
     CHECK(p4 && p4->t.shape[0] == 64 && p4->t.shape[1] == 3);
     CHECK(d3 && d3->t.shape[0] == 512 && d3->t.shape[1] == 256);
+    gan_model_free(&m);
+}
+
+/* conditional: the class changes G's image for the same z and D's score for the same image */
+TEST(conditional_dcgan_uses_the_class) {
+    Rng init = rng_new(4);
+    GanModel m;
+    CHECK(gan_dcgan_init(&m, (DcganSpec){16, 1, 6, 4, 4, 1, 3}, &init) == 0);
+    CHECK(m.n_classes == 3 && params_find(m.g_ps, "0.weight")->t.shape[0] == 9 && params_find(m.d_ps, "0.weight")->t.shape[1] == 4);
+    mg_step_reset();
+    Tensor *z = tensor_zeros(TSHAPE(2, 6, 1, 1));
+    Rng r = rng_new(2);
+    rng_normal(&r, z->data, 6, 0, 1);
+    memcpy(z->data + 6, z->data, 6 * sizeof(float));          /* the same z twice */
+    int la[2] = {0, 2}, same[2] = {1, 1};
+    m.labels = la;
+    Tensor *x = gan_g(&m, z, 0);                               /* eval mode: images independent of each other */
+    double diff = 0;
+    for (int i = 0; i < 256; i++) diff += fabs(x->data[i] - x->data[256 + i]);
+    CHECK(diff > 1e-4);
+    Tensor *x2 = tensor_new(TSHAPE(2, 1, 16, 16));
+    memcpy(x2->data, x->data, 256 * sizeof(float));
+    memcpy(x2->data + 256, x->data, 256 * sizeof(float));      /* the same image twice */
+    Tensor *y = gan_d(&m, x2, 0);
+    CHECK(fabs(y->data[0] - y->data[1]) > 1e-7);
+    m.labels = same;
+    y = gan_d(&m, x2, 0);
+    CHECK(y->data[0] == y->data[1]);
+    mg_step_reset();
     gan_model_free(&m);
 }
 
@@ -266,5 +295,6 @@ int main(void) {
     RUN(gradient_penalty_differentiates_again);
     RUN(spectral_norm_normalises_and_differentiates);
     RUN(dcgan_shapes_and_gradients);
+    RUN(conditional_dcgan_uses_the_class);
     return test_summary();
 }

@@ -98,8 +98,9 @@ TEST(config_json_repeats_a_run) {
 TEST(every_loss_trains) {
     const char *loss[] = {"bce --d-batch joint --label-smooth 0.1", "wgan-gp --n-critic 2", "hinge --fresh-z 0 --d-norm sn",
                           "lsgan --cfg dcgan --resolution 16 --g-width 8 --d-width 8 --z-dim 10",
-                          "wgan-gp --cfg dcgan --resolution 32 --channels 3 --g-width 4 --d-width 4 --d-norm sn"};
-    for (int i = 0; i < 5; i++) {
+                          "wgan-gp --cfg dcgan --resolution 32 --channels 3 --g-width 4 --d-width 4 --d-norm sn",
+                          "hinge --cfg dcgan --cond 1 --resolution 16 --g-width 4 --d-width 4 --d-batch joint"};
+    for (int i = 0; i < 6; i++) {
         char a[2048];
         snprintf(a, sizeof a, "train " COMMON " --loss %s --steps 2 --snap 2 --outdir %s/loss%d", loss[i], dir, i);
         CHECK_MSG(run(a) == 0, "--loss %s", loss[i]);
@@ -163,6 +164,8 @@ TEST(bad_options_and_resumes_give_one_line_errors) {
     CHECK(ONE_LINE_ERROR("--d-batch separate"));
     CHECK(run("train --cfg dcgan --resolution 48") == 2);
     CHECK(ONE_LINE_ERROR("--resolution 64"));
+    CHECK(run("train --cond 1") == 2);
+    CHECK(ONE_LINE_ERROR("--cfg dcgan"));
     CHECK(run("train --resolution 64") == 2);
     CHECK(ONE_LINE_ERROR("--cfg dcgan"));
     snprintf(a, sizeof a, "train --resume %s/straight/checkpoint.safetensors --lr 0.001 --steps 9", dir);

@@ -11,9 +11,13 @@ typedef struct Batches {
     int *perm;
     long perm_epoch;
     float *buf;                 /* [batch, dim] */
+    const int *labels;          /* [n] or NULL */
+    int *lbuf;                  /* [batch]: the labels of the last batch */
 } Batches;
 
-void batches_init(Batches *b, const float *data, int n, int dim, int batch, unsigned long long seed);
+/* labels: [n] classes of the images, or NULL */
+void batches_init(Batches *b, const float *data, const int *labels, int n, int dim, int batch, unsigned long long seed);
 void batches_free(Batches *b);
-const float *batches_get(void *batches, long index);    /* a GanBatchFn */
+/* a GanBatchFn: the images of batch `index`; *labels (when not NULL) their classes or NULL */
+const float *batches_get(void *batches, long index, const int **labels);
 #endif

@@ -43,9 +43,11 @@ static const Field fields[] = {
     F("z-dim", T_INT, z_dim, 0, 4096, NULL, 1, 1, "100", "latent size [dcgan 100]"),
     F("g-width", T_INT, g_width, 0, 4096, NULL, 1, 1, "64", "dcgan: G's last hidden width (doubling towards z) [64]"),
     F("d-width", T_INT, d_width, 0, 4096, NULL, 1, 1, "64", "dcgan: D's first width (doubling with depth) [64]"),
+    F("cond", T_INT, cond, 0, 1, NULL, 1, 1, "1", "dcgan: 1 = class-conditional (one-hot class with z for G, class planes for D)"),
     F("loss", T_ENUM, loss, 0, 0, gan_loss_names, 1, 1, "wgan-gp", "objective"),
     F("n-critic", T_INT, n_critic, 1, 100, NULL, 1, 1, "5", "D updates per G update"),
-    F("lr", T_FLOAT, lr, 0, 1e30, NULL, 1, 1, "0.0002", "Adam learning rate of G and D"),
+    F("lr", T_FLOAT, lr, 0, 1e30, NULL, 1, 1, "0.0002", "Adam learning rate of G (and of D unless --lr-d)"),
+    F("lr-d", T_FLOAT, lr_d, 0, 1e30, NULL, 1, 1, "0.0004", "D's learning rate if different (two time-scale update rule); 0 = --lr"),
     F("betas", T_PAIR, betas, 0, 0.999999, NULL, 1, 1, "0.5,0.999", "Adam betas of G and D"),
     F("ema", T_FLOAT, ema, 0, 0.999999, NULL, 1, 1, "0.999", "decay of G's EMA used for the grids (0: none)"),
     F("gp-lambda", T_FLOAT, gp_lambda, 0, 1e6, NULL, 1, 1, "10", "weight of the WGAN-GP gradient penalty"),
@@ -273,6 +275,7 @@ int train_config_resolve(TrainConfig *c) {
         if ((c->resolution && c->resolution != 28) || (c->channels && c->channels != 1) || (c->z_dim && c->z_dim != 64) ||
             (c->g_width && c->g_width != 64) || (c->d_width && c->d_width != 16))
             return mg_error_set("morphogan train: --cfg dcgan-course is fixed (28x28 grey, z 64, widths 64/16); for other sizes use --cfg dcgan");
+        if (c->cond) return mg_error_set("morphogan train: --cond 1 needs --cfg dcgan (the course model is unconditional)");
         c->resolution = 28, c->channels = 1, c->z_dim = 64, c->g_width = 64, c->d_width = 16;
     } else {
         if (!c->resolution) c->resolution = 64;

@@ -20,9 +20,10 @@ typedef struct TrainConfig {
     long seed;
     int cfg;                    /* index into train_cfg_names */
     int resolution, channels, z_dim, g_width, d_width;   /* 0: the model's default (resolved) */
+    int cond;                   /* 1: class-conditional (needs labelled data; --cfg dcgan) */
     int loss;                   /* GanLoss */
     int n_critic;
-    float lr, betas[2];
+    float lr, lr_d, betas[2];   /* lr_d: D's learning rate, 0 = lr */
     float ema;                  /* G EMA decay, 0 = none */
     float gp_lambda;
     int fresh_z;                /* 1: the G update draws its own z */

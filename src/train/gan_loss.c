@@ -35,7 +35,7 @@ Tensor *gan_gradient_penalty(GanModel *m, Tensor *real, Tensor *fake, Tensor *ep
     Tensor *mix = mg_add(mg_mul(eps, real), mg_mul(mg_affine(eps, -1.0f, 1.0f), fake));   /* [N,C,S,S], a leaf */
     mg_set_grad_enabled(old);
     mix->requires_grad = 1;
-    Tensor *out = m->d_forward(m, mix, 1), *g;          /* [N,1,1,1] */
+    Tensor *out = gan_d(m, mix, 1), *g;          /* [N,1,1,1] */
     mg_grad(1, &out, NULL, 1, &mix, &g, 1);
     Tensor *norm = mg_sqrt(mg_sum(mg_square(mg_reshape(g, TSHAPE(n, -1))), 1u << 1, 0));   /* [N] */
     return mg_mean_all(mg_square(mg_affine(norm, 1.0f, -1.0f)));

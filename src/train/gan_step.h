@@ -6,7 +6,9 @@
  *   fresh_z = 0 and n_critic = 1: reuses the fake of the D iteration (the course / peer loop);
  *   otherwise it draws a new z and generates again.
  * joint_d = 1: D sees real and fake as one batch (concatenated along N) in both updates, so its
- * batch norm normalises them together; 0: D runs on real and fake separately (the peer loop). */
+ * batch norm normalises them together; 0: D runs on real and fake separately (the peer loop).
+ * Conditional models: the fakes of a step are generated for the classes of its real batch, and D
+ * judges every image (real, fake, penalty mix) with those classes. */
 #ifndef MG_GAN_STEP_H
 #define MG_GAN_STEP_H
 #include "core/rng.h"
@@ -14,8 +16,9 @@
 #include "train/gan_loss.h"
 #include "train/gan_model.h"
 
-/* real batch number `index`: batch * channels * size * size floats, valid until the next call */
-typedef const float *(*GanBatchFn)(void *ctx, long index);
+/* real batch number `index`: batch * channels * size * size floats, valid until the next call;
+ * *labels: their classes (needed by a conditional model; may be set to NULL otherwise) */
+typedef const float *(*GanBatchFn)(void *ctx, long index, const int **labels);
 
 typedef struct GanTrainer {
     GanModel *m;
@@ -27,6 +30,7 @@ typedef struct GanTrainer {
     int n_critic, fresh_z, joint_d;
     int batch;
     float *z, *eps;             /* [batch * z_dim], [batch]: owned */
+    int *labels2;               /* [2 batch]: the real classes twice (joint D batch) */
 } GanTrainer;
 
 typedef struct GanStepResult {

@@ -68,11 +68,11 @@ int gan_dcgan_init(GanModel *m, DcganSpec s, Rng *init) {
     Dcgan *d = mg_xcalloc(1, sizeof *d);
     d->s = s;
     d->n = n;
-    *m = (GanModel){.z_dim = s.z_dim, .channels = s.channels, .size = s.resolution, .d_has_bn = s.d_norm == 0,
+    *m = (GanModel){.z_dim = s.z_dim, .channels = s.channels, .size = s.resolution, .d_has_bn = s.d_norm == 0, .n_classes = s.n_classes,
                     .g_ps = params_new(), .d_ps = params_new(), .buffers = params_new(), .g_forward = g_fwd,
                     .d_forward = d_fwd, .free_impl = free_dcgan, .impl = d};
     Tensor *gbuf[MAXL] = {0}, *dbuf[MAXL] = {0};
-    int ci = s.z_dim;
+    int ci = s.z_dim + s.n_classes;
     for (int i = 0; i < n; i++) {                                   /* G */
         int co = s.g_width << (n - 1 - i);
         d->gw[i] = add(m->g_ps, "%d.weight", i, TSHAPE(ci, co, 4, 4));
@@ -82,7 +82,7 @@ int gan_dcgan_init(GanModel *m, DcganSpec s, Rng *init) {
         ci = co;
     }
     d->gw[n] = add(m->g_ps, "%d.weight", n, TSHAPE(ci, s.channels, 4, 4));
-    ci = s.channels;
+    ci = s.channels + s.n_classes;
     for (int i = 0; i <= n; i++) {                                  /* D */
         int co = i < n ? s.d_width << i : 1;
         d->dw[i] = add(m->d_ps, "%d.weight", i, TSHAPE(co, ci, 4, 4));

@@ -18,6 +18,7 @@
 typedef struct DcganSpec {
     int resolution, channels, z_dim, g_width, d_width;
     int d_norm;                 /* 0 batch norm, 1 none, 2 spectral norm */
+    int n_classes;              /* > 0: conditional (G input z_dim + n_classes, D input channels + n_classes) */
 } DcganSpec;
 
 /* 0, or -1 + mg_error when the spec is not buildable (resolution not a power of two in 16..256...) */

@@ -12,7 +12,7 @@ void samples_z(float *z, int z_dim, long first_seed, int n) {
     }
 }
 
-Tensor *samples_generate(GanModel *m, const float *z, int n, const float *g_values) {
+Tensor *samples_generate(GanModel *m, const float *z, const int *labels, int n, const float *g_values) {
     ParamStore *ps = m->g_ps;
     float *saved = NULL;
     if (g_values) {
@@ -22,7 +22,8 @@ Tensor *samples_generate(GanModel *m, const float *z, int n, const float *g_valu
     }
     int old = mg_set_grad_enabled(0);
     Tensor *zt = tensor_from(TSHAPE(n, m->z_dim, 1, 1), z);
-    Tensor *x = mg_contiguous(m->g_forward(m, zt, 0));    /* [n,C,S,S] */
+    m->labels = labels;
+    Tensor *x = mg_contiguous(gan_g(m, zt, 0));           /* [n,C,S,S] */
     mg_set_grad_enabled(old);
     if (saved) {
         memcpy(ps->values, saved, ps->total * sizeof(float));

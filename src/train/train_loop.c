@@ -41,6 +41,7 @@ typedef struct Run {
     char *arch;
     FILE *log, *snaps;
     float zfix[GRID_N * 4096];
+    int glabels[GRID_N];        /* conditional: the grid's classes, k mod n_classes */
 } Run;
 
 /* grid, diversity row and checkpoint for the state after `step` steps */
@@ -49,7 +50,7 @@ static int snapshot(Run *r, long step) {
     GanModel *m = &r->m;
     char path[TC_PATH + 64];
     mg_step_reset();
-    Tensor *x = samples_generate(m, r->zfix, GRID_N, c->ema > 0 ? r->ema.shadow : NULL);   /* [64,C,S,S] */
+    Tensor *x = samples_generate(m, r->zfix, c->cond ? r->glabels : NULL, GRID_N, c->ema > 0 ? r->ema.shadow : NULL);   /* [64,C,S,S] */
     snprintf(path, sizeof path, "%s/samples_%06ld.png", c->outdir, step);
     if (samples_write_grid(path, x, 8)) return -1;
     const int dim = m->channels * m->size * m->size;
@@ -83,6 +84,12 @@ static int setup(Run *r, long *step) {
     if (c->max_images && r->data.n > c->max_images) r->data.n = c->max_images;
     if (r->data.n < c->batch)
         return mg_error_set("%s: %d images, fewer than one batch of %d; use a smaller --batch", c->data, r->data.n, c->batch);
+    if (c->cond) {
+        if (r->data.n_classes < 2) return mg_error_set("%s: --cond 1 needs labelled images of 2 or more classes (see --labels)", c->data);
+        for (int i = 0; i < r->data.n; i++)
+            if (r->data.label[i] < 0) return mg_error_set("%s: %s has no label; --cond 1 needs every image labelled", c->data, r->data.file[i]);
+        for (int k = 0; k < GRID_N; k++) r->glabels[k] = k % r->data.n_classes;
+    }
     if (mkdir(c->outdir, 0777) && errno != EEXIST)
         return mg_error_set("%s: cannot create the run folder: %s", c->outdir, strerror(errno));
 
@@ -90,11 +97,13 @@ static int setup(Run *r, long *step) {
     if (c->cfg == TC_CFG_COURSE)
         gan_dcgan_course_init(&r->m, c->d_norm == TC_DNORM_BN, c->d_norm == TC_DNORM_SN, c->init == 0, &init);
     else if (gan_dcgan_init(&r->m, (DcganSpec){c->resolution, c->channels, c->z_dim, c->g_width, c->d_width,
-                                               c->d_norm == TC_DNORM_BN ? 0 : c->d_norm == TC_DNORM_NONE ? 1 : 2}, &init))
+                                               c->d_norm == TC_DNORM_BN ? 0 : c->d_norm == TC_DNORM_NONE ? 1 : 2,
+                                               c->cond ? r->data.n_classes : 0}, &init))
         return -1;
     GanTrainer *t = &r->tr;
     gan_trainer_init(t, &r->m, (GanLoss)c->loss, c->batch);
-    t->opt_g = t->opt_d = adam_default(c->lr, c->betas[0], c->betas[1]);
+    t->opt_g = adam_default(c->lr, c->betas[0], c->betas[1]);
+    t->opt_d = adam_default(c->lr_d > 0 ? c->lr_d : c->lr, c->betas[0], c->betas[1]);
     t->n_critic = c->n_critic;
     t->gp_lambda = c->gp_lambda;
     t->smooth = c->label_smooth;
@@ -148,7 +157,7 @@ int train_run(const TrainConfig *c) {
         goto out;
     }
     Batches b;
-    batches_init(&b, r->data.x, r->data.n, r->m.channels * r->m.size * r->m.size, c->batch, (unsigned long long)c->seed);
+    batches_init(&b, r->data.x, c->cond ? r->data.label : NULL, r->data.n, r->m.channels * r->m.size * r->m.size, c->batch, (unsigned long long)c->seed);
     printf("training %s (%s) on %s: %d images, batch %d, %d threads, steps %ld -> %ld, run folder %s\n",
            train_cfg_names[c->cfg], gan_loss_names[c->loss], c->data, r->data.n, c->batch, mg_get_threads(), step,
            c->steps, c->outdir);
