@@ -9,6 +9,7 @@
 #include "train/config.h"
 #include "train/diversity.h"
 #include "train/gan_loss.h"
+#include "train/latent.h"
 #include "train/model_dcgan.h"
 #include "train/model_dcgan_course.h"
 #include "train/runlog.h"
@@ -285,6 +286,24 @@ TEST(conditional_dcgan_uses_the_class) {
     gan_model_free(&m);
 }
 
+TEST(latent_paths) {
+    float a[3] = {1, 0, 0}, b[3] = {0, 2, 0}, c[3] = {0, 0, 3}, o[3];
+    latent_lerp(a, b, 3, 0.25f, o);
+    CHECK_NEAR(o[0], 0.75, 1e-6); CHECK_NEAR(o[1], 0.5, 1e-6);
+    latent_slerp(a, b, 3, 0, o);
+    CHECK_NEAR(o[0], 1, 1e-6); CHECK_NEAR(o[1], 0, 1e-6);
+    latent_slerp(a, b, 3, 1, o);
+    CHECK_NEAR(o[0], 0, 1e-6); CHECK_NEAR(o[1], 2, 1e-6);
+    latent_slerp(a, b, 3, 0.5f, o);                           /* 45 degrees: sin(pi/4)/sin(pi/2) */
+    CHECK_NEAR(o[0], sqrt(0.5), 1e-6); CHECK_NEAR(o[1], 2 * sqrt(0.5), 1e-6);
+    latent_slerp(a, a, 3, 0.3f, o);                           /* parallel: lerp */
+    CHECK_NEAR(o[0], 1, 1e-6);
+    latent_plane(a, b, c, 3, 1, 0, o);
+    CHECK(o[0] == 0 && o[1] == 2 && o[2] == 0);
+    latent_plane(a, b, c, 3, 0.5f, 0.5f, o);
+    CHECK_NEAR(o[0], 0, 1e-6); CHECK_NEAR(o[1], 1, 1e-6); CHECK_NEAR(o[2], 1.5, 1e-6);
+}
+
 int main(void) {
     RUN(config_argv_json_round_trip);
     RUN(config_errors_say_what_to_type);
@@ -296,5 +315,6 @@ int main(void) {
     RUN(spectral_norm_normalises_and_differentiates);
     RUN(dcgan_shapes_and_gradients);
     RUN(conditional_dcgan_uses_the_class);
+    RUN(latent_paths);
     return test_summary();
 }

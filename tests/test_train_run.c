@@ -3,6 +3,7 @@
  * Ctrl-C writes a snapshot, a non-finite loss stops with the last good snapshot kept, one-line
  * errors for bad options and mismatched resumes. */
 #include "test.h"
+#include "io/image.h"
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -188,6 +189,56 @@ TEST(bad_options_and_resumes_give_one_line_errors) {
     CHECK(file_has("out.txt", "--n-critic", -1));
 }
 
+static int png_size(const char *name, int *w, int *h) {
+    char p[400];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    Image im;
+    if (image_read_png(p, &im)) return -1;
+    *w = im.w;
+    *h = im.h;
+    image_free(&im);
+    return 0;
+}
+
+/* generate reproduces the training grid from the checkpoint (seed k = grid cell k, EMA, classes k mod K);
+ * interpolate writes strips and planes of the expected sizes; errors are one line */
+TEST(generate_and_interpolate) {
+    char a[2048];
+    snprintf(a, sizeof a, "train " COMMON " --cfg dcgan --cond 1 --resolution 16 --g-width 4 --d-width 4 --ema 0.9 --steps 3 "
+             "--snap 3 --outdir %s/cond", dir);
+    CHECK(run(a) == 0);
+    snprintf(a, sizeof a, "generate --ckpt %s/cond/checkpoint.safetensors --out %s/cond/again.png --grid 8", dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(same_file("cond/samples_000003.png", "cond/again.png"));
+    snprintf(a, sizeof a, "generate --ckpt %s/straight/checkpoint.safetensors --out %s/gen --seeds 0-63 --grid 8", dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(same_file("straight/samples_000004.png", "gen"));
+    snprintf(a, sizeof a, "generate --ckpt %s/cond/checkpoint.safetensors --out %s/each --seeds 2,5-6 --class 7", dir, dir);
+    CHECK(run(a) == 0);
+    int w = 0, h = 0;
+    CHECK(png_size("each/seed0005.png", &w, &h) == 0 && w == 20 && h == 20);
+    CHECK(png_size("each/seed0006.png", &w, &h) == 0);
+    snprintf(a, sizeof a, "interpolate --ckpt %s/straight/checkpoint.safetensors --out %s/strip.png --seeds 4,9 --steps 5 --mode slerp", dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(png_size("strip.png", &w, &h) == 0 && w == 7 * 30 + 2 && h == 32);
+    snprintf(a, sizeof a, "interpolate --ckpt %s/cond/checkpoint.safetensors --out %s/plane.png --seeds 1,2,3", dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(png_size("plane.png", &w, &h) == 0 && w == 11 * 18 + 2 && h == 11 * 18 + 2);
+    snprintf(a, sizeof a, "generate --ckpt %s/straight/checkpoint.safetensors --out %s/x.png --class 1", dir, dir);
+    CHECK(run(a) == 1);
+    CHECK(ONE_LINE_ERROR("--cond 1"));
+    snprintf(a, sizeof a, "interpolate --ckpt %s/straight/checkpoint.safetensors --out %s/x.png --seeds 1", dir, dir);
+    CHECK(run(a) == 2);
+    CHECK(ONE_LINE_ERROR("--seeds 3,8"));
+    CHECK(run("generate --out x.png") == 2);
+    CHECK(ONE_LINE_ERROR("--ckpt"));
+    CHECK(run("generate --ckpt x --out y --seeds 5-2") == 2);
+    CHECK(ONE_LINE_ERROR("--seeds 0-63"));
+    snprintf(a, sizeof a, "generate --ckpt %s/cut.safetensors --out %s/x.png", dir, dir);
+    CHECK(run(a) == 1);
+    CHECK(ONE_LINE_ERROR("cut.safetensors"));
+}
+
 int main(void) {
     const char *b = getenv("BUILD");
     snprintf(bin, sizeof bin, "%s/morphogan", b && *b ? b : "build");
@@ -203,6 +254,7 @@ int main(void) {
     RUN(sigint_writes_a_snapshot);
     RUN(non_finite_loss_stops_and_keeps_the_last_snapshot);
     RUN(bad_options_and_resumes_give_one_line_errors);
+    RUN(generate_and_interpolate);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) return 1;
     return test_summary();

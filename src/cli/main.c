@@ -11,6 +11,8 @@ static const Command commands[] = {
     {"train-course", "train the course DCGAN (28x28) on IDX images: samples, log, checkpoints, resume", cmd_train_course},
     {"train", "train a GAN (losses bce, wgan-gp, hinge, lsgan): grids, logs, checkpoints, exact resume", cmd_train},
     {"dataset", "load and prepare images (folders of PNG/JPEG/TIFF, IDX): counts, rejects, split, --out PNGs", cmd_dataset},
+    {"generate", "images of a trained GAN for given seeds (PNGs or a grid), per class for conditional models", cmd_generate},
+    {"interpolate", "walk between seeds of a trained GAN: lerp/slerp strip, or the plane of three seeds", cmd_interpolate},
     {"morpho", "measure valve outlines (length, width, bending, EFDs...); compare two groups", cmd_morpho},
 };
 static const int n_commands = sizeof commands / sizeof commands[0];

@@ -44,6 +44,7 @@ static const Field fields[] = {
     F("g-width", T_INT, g_width, 0, 4096, NULL, 1, 1, "64", "dcgan: G's last hidden width (doubling towards z) [64]"),
     F("d-width", T_INT, d_width, 0, 4096, NULL, 1, 1, "64", "dcgan: D's first width (doubling with depth) [64]"),
     F("cond", T_INT, cond, 0, 1, NULL, 1, 1, "1", "dcgan: 1 = class-conditional (one-hot class with z for G, class planes for D)"),
+    F("n-classes", T_INT, n_classes, 0, 100000, NULL, 1, 1, "10", "conditional: number of classes (0: as many as the data has)"),
     F("loss", T_ENUM, loss, 0, 0, gan_loss_names, 1, 1, "wgan-gp", "objective"),
     F("n-critic", T_INT, n_critic, 1, 100, NULL, 1, 1, "5", "D updates per G update"),
     F("lr", T_FLOAT, lr, 0, 1e30, NULL, 1, 1, "0.0002", "Adam learning rate of G (and of D unless --lr-d)"),

@@ -21,6 +21,7 @@ typedef struct TrainConfig {
     int cfg;                    /* index into train_cfg_names */
     int resolution, channels, z_dim, g_width, d_width;   /* 0: the model's default (resolved) */
     int cond;                   /* 1: class-conditional (needs labelled data; --cfg dcgan) */
+    int n_classes;              /* conditional: number of classes (0: from the data) */
     int loss;                   /* GanLoss */
     int n_critic;
     float lr, lr_d, betas[2];   /* lr_d: D's learning rate, 0 = lr */

@@ -6,8 +6,7 @@
 #include "train/batches.h"
 #include "train/diversity.h"
 #include "train/gan_step.h"
-#include "train/model_dcgan.h"
-#include "train/model_dcgan_course.h"
+#include "train/model_build.h"
 #include "train/runlog.h"
 #include "train/samples.h"
 #include <errno.h>
@@ -31,7 +30,8 @@ static double now_s(void) {
 }
 
 typedef struct Run {
-    const TrainConfig *c;
+    const TrainConfig *c;       /* = &cfg */
+    TrainConfig cfg;            /* the caller's, plus what the data decides (n_classes) */
     Dataset data;
     GanModel m;
     GanTrainer tr;
@@ -73,7 +73,7 @@ static int snapshot(Run *r, long step) {
 }
 
 static int setup(Run *r, long *step) {
-    const TrainConfig *c = r->c;
+    TrainConfig *c = &r->cfg;
     DatasetOpts dopt = dataset_defaults();
     dopt.prep.size = c->resolution;             /* every image padded to a square and resized */
     dopt.prep.channels = c->channels;
@@ -88,18 +88,16 @@ static int setup(Run *r, long *step) {
         if (r->data.n_classes < 2) return mg_error_set("%s: --cond 1 needs labelled images of 2 or more classes (see --labels)", c->data);
         for (int i = 0; i < r->data.n; i++)
             if (r->data.label[i] < 0) return mg_error_set("%s: %s has no label; --cond 1 needs every image labelled", c->data, r->data.file[i]);
+        if (!c->n_classes) c->n_classes = r->data.n_classes;
+        if (c->n_classes != r->data.n_classes)
+            return mg_error_set("%s: %d classes, the run has --n-classes %d", c->data, r->data.n_classes, c->n_classes);
         for (int k = 0; k < GRID_N; k++) r->glabels[k] = k % r->data.n_classes;
     }
     if (mkdir(c->outdir, 0777) && errno != EEXIST)
         return mg_error_set("%s: cannot create the run folder: %s", c->outdir, strerror(errno));
 
     Rng init = rng_new((unsigned long long)c->seed);
-    if (c->cfg == TC_CFG_COURSE)
-        gan_dcgan_course_init(&r->m, c->d_norm == TC_DNORM_BN, c->d_norm == TC_DNORM_SN, c->init == 0, &init);
-    else if (gan_dcgan_init(&r->m, (DcganSpec){c->resolution, c->channels, c->z_dim, c->g_width, c->d_width,
-                                               c->d_norm == TC_DNORM_BN ? 0 : c->d_norm == TC_DNORM_NONE ? 1 : 2,
-                                               c->cond ? r->data.n_classes : 0}, &init))
-        return -1;
+    if (train_build_model(&r->m, c, &init)) return -1;
     GanTrainer *t = &r->tr;
     gan_trainer_init(t, &r->m, (GanLoss)c->loss, c->batch);
     t->opt_g = adam_default(c->lr, c->betas[0], c->betas[1]);
@@ -149,7 +147,8 @@ static void teardown(Run *r) {
 
 int train_run(const TrainConfig *c) {
     Run *r = mg_xcalloc(1, sizeof *r);
-    r->c = c;
+    r->cfg = *c;
+    r->c = c = &r->cfg;
     long step = 0;
     int rc = 1;
     if (setup(r, &step)) {
