@@ -28,8 +28,8 @@ typedef struct {
 
 #define F(o, t, m, lo, hi, ch, fx, js, ex, h) {o, t, offsetof(TrainConfig, m), lo, hi, ch, fx, js, ex, h}
 static const Field fields[] = {
-    F("data", T_STR, data, 0, 0, NULL, 1, 1, "train-images-idx3-ubyte.gz", "IDX images, plain or .gz"),
-    F("labels", T_STR, labels, 0, 0, NULL, 0, 1, "train-labels-idx1-ubyte.gz", "IDX labels of --data: snapshots report how many classes the samples' nearest real images cover"),
+    F("data", T_STR, data, 0, 0, NULL, 1, 1, "train-images-idx3-ubyte.gz", "IDX images (plain or .gz) or a folder of PNG/JPEG/TIFF images (labels: sub-folder names)"),
+    F("labels", T_STR, labels, 0, 0, NULL, 0, 1, "train-labels-idx1-ubyte.gz", "labels: an IDX labels file, or a CSV file,label for folders (default: the IDX labels file next to --data)"),
     F("max-images", T_INT, max_images, 0, 1 << 30, NULL, 1, 1, "1000", "use only the first N images (0: all)"),
     F("outdir", T_STR, outdir, 0, 0, NULL, 0, 1, "runs/x", "run folder: config.json, log.csv, snapshots.csv, samples_<step>.png, checkpoint.safetensors"),
     F("steps", T_LONG, steps, 1, 1e9, NULL, 0, 1, "2000", "training steps (one G update each)"),
@@ -38,11 +38,11 @@ static const Field fields[] = {
     F("batch", T_INT, batch, 2, 65536, NULL, 1, 1, "64", "batch size"),
     F("seed", T_LONG, seed, 0, 2147483647.0, NULL, 1, 1, "1", "seed of every random draw"),
     F("cfg", T_ENUM, cfg, 0, 0, train_cfg_names, 1, 1, "dcgan-course", "model"),
-    F("resolution", T_INT, resolution, 0, 256, NULL, 1, 1, "64", "dcgan: image side, a power of two 16..256 (images are resized to it) [64]"),
-    F("channels", T_INT, channels, 0, 3, NULL, 1, 1, "3", "dcgan: 1 grey or 3 RGB [1]"),
-    F("z-dim", T_INT, z_dim, 0, 4096, NULL, 1, 1, "100", "latent size [dcgan 100]"),
-    F("g-width", T_INT, g_width, 0, 4096, NULL, 1, 1, "64", "dcgan: G's last hidden width (doubling towards z) [64]"),
-    F("d-width", T_INT, d_width, 0, 4096, NULL, 1, 1, "64", "dcgan: D's first width (doubling with depth) [64]"),
+    F("resolution", T_INT, resolution, 0, 256, NULL, 1, 1, "64", "dcgan: image side, a power of two 16..256, images resized to it (0: 64; dcgan-course: 28)"),
+    F("channels", T_INT, channels, 0, 3, NULL, 1, 1, "3", "dcgan: 1 grey or 3 RGB (0: 1)"),
+    F("z-dim", T_INT, z_dim, 0, 4096, NULL, 1, 1, "100", "latent size (0: dcgan 100, dcgan-course 64)"),
+    F("g-width", T_INT, g_width, 0, 4096, NULL, 1, 1, "64", "dcgan: G's last hidden width, doubling towards z (0: 64)"),
+    F("d-width", T_INT, d_width, 0, 4096, NULL, 1, 1, "64", "dcgan: D's first width, doubling with depth (0: 64)"),
     F("cond", T_INT, cond, 0, 1, NULL, 1, 1, "1", "dcgan: 1 = class-conditional (one-hot class with z for G, class planes for D)"),
     F("n-classes", T_INT, n_classes, 0, 100000, NULL, 1, 1, "10", "conditional: number of classes (0: as many as the data has)"),
     F("loss", T_ENUM, loss, 0, 0, gan_loss_names, 1, 1, "wgan-gp", "objective"),
@@ -155,7 +155,7 @@ static const Field *find_opt(const char *name) {
 
 void train_config_usage(void) {
     printf("usage: morphogan train [options]\n"
-           "Train a GAN on IDX images: progress line, log.csv, a grid of fixed seeds and a checkpoint at every\n"
+           "Train a GAN on IDX images or an image folder: progress line, log.csv, a grid of fixed seeds and a checkpoint at every\n"
            "snapshot, exact --resume, Ctrl-C writes a snapshot and stops.  Options (defaults in brackets):\n");
     TrainConfig d;
     train_config_defaults(&d);
