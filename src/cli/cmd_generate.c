@@ -84,22 +84,21 @@ typedef struct {
     Ema ema;
 } Loaded;
 
-static int load(const GenOpts *o, Loaded *l) {
-    if (train_load_model(o->ckpt, &l->c, &l->m, &l->ema)) { fprintf(stderr, "morphogan: %s\n", mg_error_get()); return -1; }
-    if (o->cls >= 0 && !l->m.n_classes) {
-        fprintf(stderr, "morphogan: %s: --class needs a conditional model (trained with --cond 1); leave --class out\n", o->ckpt);
-        return -1;
-    }
-    if (o->cls >= l->m.n_classes && l->m.n_classes) {
-        fprintf(stderr, "morphogan: %s: --class %d: the model has classes 0 to %d\n", o->ckpt, o->cls, l->m.n_classes - 1);
-        return -1;
-    }
-    return 0;
-}
-
 static void unload(Loaded *l) {
     if (l->ema.shadow) ema_free(&l->ema);
     gan_model_free(&l->m);
+}
+
+static int load(const GenOpts *o, Loaded *l) {
+    if (train_load_model(o->ckpt, &l->c, &l->m, &l->ema)) { fprintf(stderr, "morphogan: %s\n", mg_error_get()); return -1; }
+    if (o->cls >= 0 && !l->m.n_classes)
+        fprintf(stderr, "morphogan: %s: --class needs a conditional model (trained with --cond 1); leave --class out\n", o->ckpt);
+    else if (o->cls >= l->m.n_classes && l->m.n_classes)
+        fprintf(stderr, "morphogan: %s: --class %d: the model has classes 0 to %d\n", o->ckpt, o->cls, l->m.n_classes - 1);
+    else
+        return 0;
+    unload(l);
+    return -1;
 }
 
 /* G on n latents [n, z_dim] with class cls (conditional: -1 = seed mod n_classes) */
