@@ -10,6 +10,7 @@
 #include "train/diversity.h"
 #include "train/gan_loss.h"
 #include "train/latent.h"
+#include "train/vae_step.h"
 #include "train/model_dcgan.h"
 #include "train/model_dcgan_course.h"
 #include "train/runlog.h"
@@ -225,7 +226,7 @@ TEST(dcgan_shapes_and_gradients) {
     for (int k = 0; k < 3; k++) {
         Rng init = rng_new(1);
         GanModel m;
-        CHECK(gan_dcgan_init(&m, (DcganSpec){res[k], k == 1 ? 3 : 1, 8, 4, 4, norm[k], 0}, &init) == 0);
+        CHECK(gan_dcgan_init(&m, (DcganSpec){res[k], k == 1 ? 3 : 1, 8, 4, 4, norm[k], 0, 1}, &init) == 0);
         mg_step_reset();
         Tensor *z = tensor_zeros(TSHAPE(2, 8, 1, 1));
         Rng r = rng_new(2);
@@ -246,10 +247,10 @@ TEST(dcgan_shapes_and_gradients) {
     }
     GanModel m;
     Rng init = rng_new(1);
-    CHECK(gan_dcgan_init(&m, (DcganSpec){48, 1, 8, 4, 4, 0, 0}, &init) == -1 && strstr(mg_error_get(), "--resolution 64"));
-    CHECK(gan_dcgan_init(&m, (DcganSpec){512, 1, 8, 4, 4, 0, 0}, &init) == -1);
+    CHECK(gan_dcgan_init(&m, (DcganSpec){48, 1, 8, 4, 4, 0, 0, 1}, &init) == -1 && strstr(mg_error_get(), "--resolution 64"));
+    CHECK(gan_dcgan_init(&m, (DcganSpec){512, 1, 8, 4, 4, 0, 0, 1}, &init) == -1);
     /* the paper's sizes at 64x64: 100 -> 512 -> 256 -> 128 -> 64 -> C and C -> 64 -> 128 -> 256 -> 512 -> 1 */
-    CHECK(gan_dcgan_init(&m, (DcganSpec){64, 3, 100, 64, 64, 0, 0}, &init) == 0);
+    CHECK(gan_dcgan_init(&m, (DcganSpec){64, 3, 100, 64, 64, 0, 0, 1}, &init) == 0);
     Param *p0 = params_find(m.g_ps, "0.weight"), *p4 = params_find(m.g_ps, "4.weight"), *d3 = params_find(m.d_ps, "3.weight");
     CHECK(p0 && p0->t.shape[0] == 100 && p0->t.shape[1] == 512);
     CHECK(p4 && p4->t.shape[0] == 64 && p4->t.shape[1] == 3);
@@ -261,7 +262,7 @@ TEST(dcgan_shapes_and_gradients) {
 TEST(conditional_dcgan_uses_the_class) {
     Rng init = rng_new(4);
     GanModel m;
-    CHECK(gan_dcgan_init(&m, (DcganSpec){16, 1, 6, 4, 4, 1, 3}, &init) == 0);
+    CHECK(gan_dcgan_init(&m, (DcganSpec){16, 1, 6, 4, 4, 1, 3, 1}, &init) == 0);
     CHECK(m.n_classes == 3 && params_find(m.g_ps, "0.weight")->t.shape[0] == 9 && params_find(m.d_ps, "0.weight")->t.shape[1] == 4);
     mg_step_reset();
     Tensor *z = tensor_zeros(TSHAPE(2, 6, 1, 1));
@@ -304,6 +305,33 @@ TEST(latent_paths) {
     CHECK_NEAR(o[0], 0, 1e-6); CHECK_NEAR(o[1], 1, 1e-6); CHECK_NEAR(o[2], 1.5, 1e-6);
 }
 
+static float vae_data[32 * 256];
+static const float *vae_batch(void *ctx, long index, const int **labels) {
+    (void)ctx;
+    if (labels) *labels = NULL;
+    return vae_data + (index % 4) * 8 * 256;                 /* 4 fixed batches of 8 */
+}
+
+/* the VAE step: loss = recon + beta kl with recon and kl as defined; the loss falls on a tiny data set */
+TEST(vae_step_learns) {
+    Rng init = rng_new(6), r = rng_new(7);
+    for (int i = 0; i < 32; i++)                              /* images: two blobs of varying brightness */
+        for (int p = 0; p < 256; p++) vae_data[i * 256 + p] = ((p / 16 < 8) == (i % 2) ? 0.8f : -0.8f) * (0.5f + i / 64.0f);
+    GanModel m;
+    CHECK(gan_dcgan_init(&m, (DcganSpec){16, 1, 4, 8, 8, 0, 0, 8}, &init) == 0);
+    GanTrainer t;
+    gan_trainer_init(&t, &m, GAN_BCE, 8);
+    t.opt_g = t.opt_d = adam_default(2e-3f, 0.9f, 0.999f);
+    VaeStepResult first = vae_train_step(&t, 0.5f, 0, vae_batch, NULL, &r), v = first;
+    CHECK_NEAR(first.loss, first.recon + 0.5f * first.kl, 1e-4);
+    CHECK(first.kl >= 0 && first.recon > 0);
+    for (int s = 1; s < 60; s++) v = vae_train_step(&t, 0.5f, s, vae_batch, NULL, &r);
+    CHECK_MSG(v.recon < 0.5f * first.recon, "recon %g -> %g", first.recon, v.recon);
+    gan_trainer_free(&t);
+    mg_step_reset();
+    gan_model_free(&m);
+}
+
 int main(void) {
     RUN(config_argv_json_round_trip);
     RUN(config_errors_say_what_to_type);
@@ -316,5 +344,6 @@ int main(void) {
     RUN(dcgan_shapes_and_gradients);
     RUN(conditional_dcgan_uses_the_class);
     RUN(latent_paths);
+    RUN(vae_step_learns);
     return test_summary();
 }

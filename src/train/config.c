@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const train_cfg_names[] = {"dcgan-course", "dcgan", NULL};
+const char *const train_cfg_names[] = {"dcgan-course", "dcgan", "vae", NULL};
 static const char *const d_batch_names[] = {"separate", "joint", NULL};
 static const char *const init_names[] = {"dcgan", "torch", NULL};
 static const char *const d_norm_names[] = {"auto", "bn", "none", "sn", NULL};
@@ -37,7 +37,7 @@ static const Field fields[] = {
     F("snap", T_INT, snap, 1, 1e9, NULL, 0, 1, "500", "steps between snapshots (grid, checkpoint, diversity)"),
     F("batch", T_INT, batch, 2, 65536, NULL, 1, 1, "64", "batch size"),
     F("seed", T_LONG, seed, 0, 2147483647.0, NULL, 1, 1, "1", "seed of every random draw"),
-    F("cfg", T_ENUM, cfg, 0, 0, train_cfg_names, 1, 1, "dcgan-course", "model"),
+    F("cfg", T_ENUM, cfg, 0, 0, train_cfg_names, 1, 1, "dcgan-course", "model: the course DCGAN (28x28), the DCGAN paper's (16..256), or a convolutional VAE (DCGAN-shaped encoder/decoder)"),
     F("resolution", T_INT, resolution, 0, 256, NULL, 1, 1, "64", "dcgan: image side, a power of two 16..256, images resized to it (0: 64; dcgan-course: 28)"),
     F("channels", T_INT, channels, 0, 3, NULL, 1, 1, "3", "dcgan: 1 grey or 3 RGB (0: 1)"),
     F("z-dim", T_INT, z_dim, 0, 4096, NULL, 1, 1, "100", "latent size (0: dcgan 100, dcgan-course 64)"),
@@ -52,6 +52,7 @@ static const Field fields[] = {
     F("betas", T_PAIR, betas, 0, 0.999999, NULL, 1, 1, "0.5,0.999", "Adam betas of G and D"),
     F("ema", T_FLOAT, ema, 0, 0.999999, NULL, 1, 1, "0.999", "decay of G's EMA used for the grids (0: none)"),
     F("gp-lambda", T_FLOAT, gp_lambda, 0, 1e6, NULL, 1, 1, "10", "weight of the WGAN-GP gradient penalty"),
+    F("beta", T_FLOAT, beta, 0, 1e6, NULL, 1, 1, "1", "vae: weight of the KL term (the loss is sum-of-squares reconstruction + beta KL)"),
     F("fresh-z", T_INT, fresh_z, 0, 1, NULL, 1, 1, "1", "1: the G update draws its own z (0: reuses the D update's fake)"),
     F("d-batch", T_ENUM, d_batch, 0, 0, d_batch_names, 1, 1, "joint", "D sees real and fake separately or as one batch"),
     F("label-smooth", T_FLOAT, label_smooth, 0, 0.5, NULL, 1, 1, "0.1", "bce: real target 1 - s"),
@@ -76,6 +77,7 @@ void train_config_defaults(TrainConfig *c) {
     c->betas[0] = 0.5f;
     c->betas[1] = 0.999f;
     c->gp_lambda = 10.0f;
+    c->beta = 1.0f;
     c->fresh_z = 1;
 }
 
@@ -284,6 +286,7 @@ int train_config_resolve(TrainConfig *c) {
         if (!c->z_dim) c->z_dim = 100;
         if (!c->g_width) c->g_width = 64;
         if (!c->d_width) c->d_width = 64;
+        if (c->cfg == TC_CFG_VAE && c->cond) return mg_error_set("morphogan train: --cfg vae is unconditional; leave --cond out");
         if (c->channels == 2) return mg_error_set("morphogan train: --channels is 1 (grey) or 3 (RGB)");
         int r = c->resolution;
         if (r < 16 || (r & (r - 1)))

@@ -27,6 +27,7 @@ typedef struct TrainConfig {
     float lr, lr_d, betas[2];   /* lr_d: D's learning rate, 0 = lr */
     float ema;                  /* G EMA decay, 0 = none */
     float gp_lambda;
+    float beta;                 /* vae: weight of the KL term */
     int fresh_z;                /* 1: the G update draws its own z */
     int d_batch;                /* 0 separate, 1 joint */
     float label_smooth;
@@ -34,8 +35,8 @@ typedef struct TrainConfig {
     int d_norm;                 /* TC_DNORM_*: D's normalisation (auto resolves to bn, or none for wgan-gp) */
 } TrainConfig;
 
-enum { TC_CFG_COURSE, TC_CFG_DCGAN };
-extern const char *const train_cfg_names[];     /* "dcgan-course", "dcgan", NULL */
+enum { TC_CFG_COURSE, TC_CFG_DCGAN, TC_CFG_VAE };
+extern const char *const train_cfg_names[];     /* "dcgan-course", "dcgan", "vae", NULL */
 
 void train_config_defaults(TrainConfig *c);
 /* Parses argv[1..] onto c.  Returns 0, 1 when --help was printed, or -1 after printing a one-line

@@ -12,7 +12,8 @@ int train_build_model(GanModel *m, const TrainConfig *c, Rng *init) {
         return 0;
     }
     DcganSpec s = {c->resolution, c->channels, c->z_dim, c->g_width, c->d_width,
-                   c->d_norm == TC_DNORM_BN ? 0 : c->d_norm == TC_DNORM_NONE ? 1 : 2, c->cond ? c->n_classes : 0};
+                   c->d_norm == TC_DNORM_BN ? 0 : c->d_norm == TC_DNORM_NONE ? 1 : 2, c->cond ? c->n_classes : 0,
+                   c->cfg == TC_CFG_VAE ? 2 * c->z_dim : 1};
     return gan_dcgan_init(m, s, init);
 }
 
@@ -31,7 +32,7 @@ int train_load_model(const char *ckpt, TrainConfig *c, GanModel *m, Ema *ema) {
     if (c->ema > 0) *ema = ema_new(m->g_ps, c->ema);
     Rng rng = rng_new(0);
     Checkpoint ck = {.nparts = 3,
-                     .part = {{"G.", m->g_ps, &og, c->ema > 0 ? ema : NULL}, {"D.", m->d_ps, &od, NULL},
+                     .part = {{"G.", m->g_ps, &og, c->ema > 0 ? ema : NULL}, {c->cfg == TC_CFG_VAE ? "E." : "D.", m->d_ps, &od, NULL},
                               {"buf.", m->buffers, NULL, NULL}},
                      .rng = &rng};
     if (ckpt_load(ckpt, &ck)) {

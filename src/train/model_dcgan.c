@@ -38,7 +38,7 @@ static Tensor *d_fwd(GanModel *m, Tensor *x, int training) {
         if (i && d->s.d_norm == 0) h = mg_batch_norm(h, d->dg[i], d->db[i], &d->dbn[i], training);
         h = mg_leaky_relu(h, 0.2f);
     }
-    return mg_conv2d(h, d_weight(d, d->n, training), d->dbias, (ConvGeom){1, 0, 0, 1});   /* [N,1,1,1] */
+    return mg_conv2d(h, d_weight(d, d->n, training), d->dbias, (ConvGeom){1, 0, 0, 1});   /* [N,d_out,1,1] */
 }
 
 static void free_dcgan(GanModel *m) {
@@ -84,7 +84,7 @@ int gan_dcgan_init(GanModel *m, DcganSpec s, Rng *init) {
     d->gw[n] = add(m->g_ps, "%d.weight", n, TSHAPE(ci, s.channels, 4, 4));
     ci = s.channels + s.n_classes;
     for (int i = 0; i <= n; i++) {                                  /* D */
-        int co = i < n ? s.d_width << i : 1;
+        int co = i < n ? s.d_width << i : s.d_out > 0 ? s.d_out : 1;
         d->dw[i] = add(m->d_ps, "%d.weight", i, TSHAPE(co, ci, 4, 4));
         if (i && i < n && s.d_norm == 0) {
             d->dg[i] = add(m->d_ps, "%d.bn.weight", i, TSHAPE(co));
@@ -97,7 +97,7 @@ int gan_dcgan_init(GanModel *m, DcganSpec s, Rng *init) {
         }
         ci = co;
     }
-    d->dbias = params_add(m->d_ps, "out.bias", TSHAPE(1));
+    d->dbias = params_add(m->d_ps, "out.bias", TSHAPE(s.d_out > 0 ? s.d_out : 1));
     params_finalize(m->g_ps);
     params_finalize(m->d_ps);
     params_finalize(m->buffers);

@@ -6,7 +6,7 @@
  *      (R = 64, g_width 64: 100 -> 512 -> 256 -> 128 -> 64 -> C, as the paper)
  *   D: x [N,C,R,R] -> Conv(C->d, k4 s2 p1) LReLU(0.2)
  *                  -> Conv(d 2^(i-1) -> d 2^i, k4 s2 p1) [norm] LReLU(0.2), i = 1..n-1   (down to 4x4)
- *                  -> Conv(d 2^(n-1) -> 1, k4 s1 p0) -> logits [N,1,1,1]
+ *                  -> Conv(d 2^(n-1) -> 1, k4 s1 p0) -> logits [N,1,1,1]   (d_out channels instead of 1: [N,d_out,1,1])
  *      norm: batch norm, none, or spectral normalisation of every D conv weight.
  * Convolutions have no bias (BN follows them), except D's last.  Weights N(0, 0.02), BN gamma
  * N(1, 0.02), beta 0.  Buffers: "G.bn<i>" / "D.bn<i>" [means | variances], "D.sn<i>.u|v". */
@@ -19,6 +19,7 @@ typedef struct DcganSpec {
     int resolution, channels, z_dim, g_width, d_width;
     int d_norm;                 /* 0 batch norm, 1 none, 2 spectral norm */
     int n_classes;              /* > 0: conditional (G input z_dim + n_classes, D input channels + n_classes) */
+    int d_out;                  /* channels of D's output: 1 for a GAN (0 means 1); 2 z_dim for a VAE encoder */
 } DcganSpec;
 
 /* 0, or -1 + mg_error when the spec is not buildable (resolution not a power of two in 16..256...) */

@@ -6,6 +6,7 @@
 #include "train/batches.h"
 #include "train/diversity.h"
 #include "train/gan_step.h"
+#include "train/vae_step.h"
 #include "train/model_build.h"
 #include "train/runlog.h"
 #include "train/samples.h"
@@ -114,7 +115,7 @@ static int setup(Run *r, long *step) {
     r->rng = rng_new((unsigned long long)c->seed + 0x9e3779b97f4a7c15ull);
     r->arch = train_config_to_json(c);
     r->ck = (Checkpoint){.nparts = 3,
-                         .part = {{"G.", r->m.g_ps, &t->opt_g, t->ema}, {"D.", r->m.d_ps, &t->opt_d, NULL},
+                         .part = {{"G.", r->m.g_ps, &t->opt_g, t->ema}, {c->cfg == TC_CFG_VAE ? "E." : "D.", r->m.d_ps, &t->opt_d, NULL},
                                   {"buf.", r->m.buffers, NULL, NULL}},
                          .rng = &r->rng, .arch = r->arch};
     *step = 0;
@@ -129,7 +130,8 @@ static int setup(Run *r, long *step) {
     snprintf(path, sizeof path, "%s/config.json", c->outdir);
     FILE *f = fopen(path, "w");
     if (!f || fprintf(f, "%s\n", r->arch) < 0 || fclose(f)) return mg_error_set("%s: cannot write", path);
-    if (!(r->log = runlog_open(c->outdir, "log.csv", "step,kimg,loss_d,loss_g,gp,seconds", *step))) return -1;
+    if (!(r->log = runlog_open(c->outdir, "log.csv", c->cfg == TC_CFG_VAE ? "step,kimg,recon,kl,loss,seconds"
+                                                                          : "step,kimg,loss_d,loss_g,gp,seconds", *step))) return -1;
     if (!(r->snaps = runlog_open(c->outdir, "snapshots.csv", "step,kimg,pixel_var,nn_classes,nn_largest", *step)))
         return -1;
     return 0;
@@ -158,7 +160,7 @@ int train_run(const TrainConfig *c) {
     Batches b;
     batches_init(&b, r->data.x, c->cond ? r->data.label : NULL, r->data.n, r->m.channels * r->m.size * r->m.size, c->batch, (unsigned long long)c->seed);
     printf("training %s (%s) on %s: %d images, batch %d, %d threads, steps %ld -> %ld, run folder %s\n",
-           train_cfg_names[c->cfg], gan_loss_names[c->loss], c->data, r->data.n, c->batch, mg_get_threads(), step,
+           train_cfg_names[c->cfg], c->cfg == TC_CFG_VAE ? "recon + beta kl" : gan_loss_names[c->loss], c->data, r->data.n, c->batch, mg_get_threads(), step,
            c->steps, c->outdir);
     fflush(stdout);
     interrupted = 0;
@@ -166,11 +168,18 @@ int train_run(const TrainConfig *c) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_sa);
     const long first = step;
+    const int vae = c->cfg == TC_CFG_VAE;
+    const char *const name[2] = {vae ? "recon" : "loss_d", vae ? "kl" : "loss_g"};
     double t0 = now_s(), last_print = t0, sum_d = 0, sum_g = 0;
     int nsum = 0;
     rc = 0;
     for (long s = step; s < c->steps; s++) {
-        GanStepResult g = gan_train_step(&r->tr, s, batches_get, &b, &r->rng);
+        GanStepResult g;
+        if (vae) {                              /* columns: recon, kl, loss */
+            VaeStepResult v = vae_train_step(&r->tr, c->beta, s, batches_get, &b, &r->rng);
+            g = (GanStepResult){v.recon, v.kl, v.loss};
+        } else
+            g = gan_train_step(&r->tr, s, batches_get, &b, &r->rng);
         if (!isfinite(g.loss_d) || !isfinite(g.loss_g)) {
             const float bad = isfinite(g.loss_d) ? g.loss_g : g.loss_d;
             char keep[TC_PATH + 96];
@@ -180,7 +189,7 @@ int train_run(const TrainConfig *c) {
             else
                 snprintf(keep, sizeof keep, "no snapshot had been written yet");
             fprintf(stderr, "morphogan: step %ld: %s is %s; training stopped (try a lower --lr), %s\n", s + 1,
-                    isfinite(g.loss_d) ? "loss_g" : "loss_d", isnan(bad) ? "nan" : "inf", keep);
+                    isfinite(g.loss_d) ? name[1] : name[0], isnan(bad) ? "nan" : "inf", keep);
             rc = 1;
             break;
         }
@@ -193,9 +202,9 @@ int train_run(const TrainConfig *c) {
         double now = now_s();
         if (now - last_print >= 2.0 || last || interrupted) {
             double ips = (s + 1 - first) * (double)c->batch / (now - t0);
-            printf("step %7ld/%ld  kimg %8.2f  %6.0f img/s  eta %6.0f s  loss_d %.4f  loss_g %.4f\n", s + 1, c->steps,
-                   (s + 1) * (double)c->batch / 1000.0, ips, (c->steps - s - 1) * (double)c->batch / ips, sum_d / nsum,
-                   sum_g / nsum);
+            printf("step %7ld/%ld  kimg %8.2f  %6.0f img/s  eta %6.0f s  %s %.4f  %s %.4f\n", s + 1, c->steps,
+                   (s + 1) * (double)c->batch / 1000.0, ips, (c->steps - s - 1) * (double)c->batch / ips, name[0],
+                   sum_d / nsum, name[1], sum_g / nsum);
             fflush(stdout);
             sum_d = sum_g = 0;
             nsum = 0;
