@@ -215,8 +215,11 @@ TEST(generate_and_interpolate) {
     int w = 0, h = 0;
     CHECK(png_size("each/seed0005.png", &w, &h) == 0 && w == 20 && h == 20);
     CHECK(png_size("each/seed0006.png", &w, &h) == 0);
-    snprintf(a, sizeof a, "interpolate --ckpt %s/straight/checkpoint.safetensors --out %s/strip.png --seeds 4,9 --steps 5 --mode slerp", dir, dir);
+    snprintf(a, sizeof a, "interpolate --ckpt %s/straight/checkpoint.safetensors --out %s/strip.png --seeds 4,9 --steps 5 --mode slerp "
+             "--gif %s/strip.gif", dir, dir, dir);
     CHECK(run(a) == 0);
+    CHECK(file_has("out.txt", "strip.gif: 7 frames", -1));
+    CHECK(file_has("strip.gif", "GIF89a", -1));
     CHECK(png_size("strip.png", &w, &h) == 0 && w == 7 * 30 + 2 && h == 32);
     snprintf(a, sizeof a, "interpolate --ckpt %s/cond/checkpoint.safetensors --out %s/plane.png --seeds 1,2,3", dir, dir);
     CHECK(run(a) == 0);

@@ -2,6 +2,8 @@
  * morphogan interpolate: a strip between two seeds (lerp or slerp), or the 11 x 11 plane of three. */
 #include "cli/commands.h"
 #include "core/error.h"
+#include "io/gif.h"
+#include "io/image.h"
 #include "train/latent.h"
 #include "train/model_build.h"
 #include "train/samples.h"
@@ -14,7 +16,7 @@
 #define MAX_SEEDS 4096
 
 typedef struct {
-    const char *ckpt, *out;
+    const char *ckpt, *out, *gif;
     long seeds[MAX_SEEDS];
     int nseeds, grid, cls, no_ema, steps, slerp;
 } GenOpts;
@@ -54,6 +56,7 @@ static int parse(const char *cmd, int argc, char **argv, GenOpts *o, void (*usag
         i++;
         if (!strcmp(a, "--ckpt")) o->ckpt = v;
         else if (!strcmp(a, "--out") || !strcmp(a, "-o")) o->out = v;
+        else if (!strcmp(a, "--gif") && !strcmp(cmd, "interpolate")) o->gif = v;
         else if (!strcmp(a, "--seeds")) { if (parse_seeds(v, o)) return bad(cmd, "--seeds takes numbers and ranges, e.g. --seeds 0-63 or --seeds 3,7,12"); }
         else if (!strcmp(a, "--mode")) {
             if (!strcmp(v, "lerp")) o->slerp = 0;
@@ -159,10 +162,11 @@ int cmd_generate(int argc, char **argv) {
 }
 
 static void interp_usage(void) {
-    printf("usage: morphogan interpolate --ckpt FILE --out FILE.png --seeds A,B [--steps 9] [--mode lerp|slerp] [--class K]\n"
+    printf("usage: morphogan interpolate --ckpt FILE --out FILE.png --seeds A,B [--steps 9] [--mode lerp|slerp] [--class K] [--gif FILE.gif]\n"
            "       morphogan interpolate --ckpt FILE --out FILE.png --seeds A,B,C\n"
            "Two seeds: a strip of steps + 2 images from A to B (lerp or slerp of their z).\n"
-           "Three seeds: an 11 x 11 grid of w = w1 + l2 (w2 - w1) + l3 (w3 - w1), l2 (columns), l3 (rows) in 0, 0.1, ..., 1.\n");
+           "Three seeds: an 11 x 11 grid of w = w1 + l2 (w2 - w1) + l3 (w3 - w1), l2 (columns), l3 (rows) in 0, 0.1, ..., 1.\n"
+           "--gif FILE.gif: also an animated GIF of the same images (0.1 s each, row by row for the plane).\n");
 }
 
 int cmd_interpolate(int argc, char **argv) {
@@ -188,6 +192,14 @@ int cmd_interpolate(int argc, char **argv) {
     if (l.m.n_classes && o.cls < 0) all.cls = (int)(o.seeds[0] % l.m.n_classes);   /* one class along the path */
     Tensor *x = render(&l, &all, z, n);
     int rc = samples_write_grid(o.out, x, cols) ? 1 : 0;
+    if (!rc && o.gif) {                                   /* the same images as an animation, in path order */
+        Image *fr = mg_xcalloc((size_t)n, sizeof(Image));
+        for (int k = 0; k < n && !rc; k++) rc = samples_image(x, k, &fr[k]) ? 1 : 0;
+        if (!rc) rc = gif_write(o.gif, fr, n, 10) ? 1 : 0;
+        for (int k = 0; k < n; k++) image_free(&fr[k]);
+        free(fr);
+        if (!rc) printf("%s: %d frames\n", o.gif, n);
+    }
     if (rc) fprintf(stderr, "morphogan: %s\n", mg_error_get());
     else printf("%s: %d images (%s)\n", o.out, n, o.nseeds == 3 ? "plane of 3 seeds" : o.slerp ? "slerp" : "lerp");
     free(w);

@@ -49,3 +49,15 @@ int samples_write_grid(const char *path, const Tensor *x, int cols) {
     image_free(&img);
     return rc;
 }
+
+int samples_image(const Tensor *x, int k, Image *out) {
+    const int c = x->shape[1], s = x->shape[2];
+    if (image_alloc(out, s, s, c == 3 ? 3 : 1)) return -1;
+    for (int y = 0; y < s; y++)
+        for (int xx = 0; xx < s; xx++)
+            for (int ch = 0; ch < out->c; ch++) {
+                float v = (x->data[(((size_t)k * c + ch) * s + y) * s + xx] + 1) * 127.5f;
+                out->px[((size_t)y * s + xx) * out->c + ch] = (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v + 0.5f);
+            }
+    return 0;
+}

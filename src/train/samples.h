@@ -11,4 +11,7 @@ void samples_z(float *z, int z_dim, long first_seed, int n);          /* z [n, z
 Tensor *samples_generate(GanModel *m, const float *z, const int *labels, int n, const float *g_values);
 /* rows x cols grid with 2-pixel gaps of x [n,C,S,S] in (-1,1) -> 8-bit PNG (grey or RGB); 0 or -1 + mg_error */
 int samples_write_grid(const char *path, const Tensor *x, int cols);
+/* sample k of x [n,C,S,S] in (-1,1) as an 8-bit Image (grey or RGB); 0 or -1 */
+struct Image;
+int samples_image(const Tensor *x, int k, struct Image *out);
 #endif
