@@ -1,8 +1,8 @@
-/* morphogan train-course: train the course DCGAN (28x28 grayscale, z = 64) on an IDX image file.
- * Kept as the peer script's exact loop (benchmarks, make demo); `morphogan train` is the general command and
- * this one shares its batches (train/batches.h) and grids (train/samples.h):
- * progress line, a CSV log, an 8x8 grid of fixed-seed samples and an atomic checkpoint at every
- * snapshot, and exact resume (weights, Adam moments, BN running statistics, RNG, step). */
+/* morphogan train-course: train the course DCGAN (28x28 grayscale, z = 64) on an IDX image file, with the
+ * peer script's exact loop (kept for the benchmarks and make demo; `morphogan train` is the general command).
+ * Progress line, a CSV log, an 8x8 grid of fixed-seed samples and an atomic checkpoint at every snapshot, and
+ * exact resume (weights, Adam moments, BN running statistics, RNG, step).  Batches (train/batches.h) and
+ * grids (train/samples.h) are shared with `train`. */
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/threads.h"
