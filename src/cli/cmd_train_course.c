@@ -1,7 +1,8 @@
-/* morphogan train-course: train the course DCGAN (28x28 grayscale, z = 64) on an IDX image file.
- * The engine's end-to-end exercise until the general `train` command (issue 4) exists:
- * progress line, a CSV log, an 8x8 grid of fixed-seed samples and an atomic checkpoint at every
- * snapshot, and exact resume (weights, Adam moments, BN running statistics, RNG, step). */
+/* morphogan train-course: train the course DCGAN (28x28 grayscale, z = 64) on an IDX image file, with the
+ * peer script's exact loop (kept for the benchmarks and make demo; `morphogan train` is the general command).
+ * Progress line, a CSV log, an 8x8 grid of fixed-seed samples and an atomic checkpoint at every snapshot, and
+ * exact resume (weights, Adam moments, BN running statistics, RNG, step).  Batches (train/batches.h) and
+ * grids (train/samples.h) are shared with `train`. */
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/threads.h"
@@ -9,6 +10,8 @@
 #include "io/checkpoint.h"
 #include "io/image.h"
 #include "models/dcgan_course.h"
+#include "train/batches.h"
+#include "train/samples.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,27 +115,13 @@ static const char *arch_json(DcganLoss loss) {
                              : "{\"model\":\"dcgan-course\",\"loss\":\"wgan-gp\",\"z_dim\":64,\"g_width\":64,\"d_width\":16}";
 }
 
-/* 8x8 grid of G's samples for fixed z, BN in evaluation mode, 2-pixel gaps */
+/* 8x8 grid of G's samples for fixed z, BN in evaluation mode, 2-pixel gaps (train/samples.h) */
 static int write_grid(const char *path, DcganG *g, const float *zfix) {
     int old = mg_set_grad_enabled(0);
     mg_step_reset();
-    Tensor *z = tensor_wrap(TSHAPE(64, 64, 1, 1), (float *)zfix);
-    Tensor *x = dcgan_g_forward(g, z, 0);          /* [64,1,28,28] in (-1,1) */
+    Tensor *x = dcgan_g_forward(g, tensor_wrap(TSHAPE(64, 64, 1, 1), (float *)zfix), 0);   /* [64,1,28,28] */
     mg_set_grad_enabled(old);
-    Image img;
-    const int cell = 30, side = 8 * cell + 2;
-    if (image_alloc(&img, side, side, 1)) return -1;
-    memset(img.px, 255, (size_t)side * side);
-    for (int k = 0; k < 64; k++)
-        for (int r = 0; r < 28; r++)
-            for (int c = 0; c < 28; c++) {
-                float v = (x->data[(size_t)k * 784 + r * 28 + c] + 1) * 127.5f;
-                img.px[(size_t)((k / 8) * cell + 2 + r) * side + (k % 8) * cell + 2 + c] =
-                    (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v + 0.5f);
-            }
-    int rc = image_write_png(path, &img);
-    image_free(&img);
-    return rc;
+    return samples_write_grid(path, x, 8);
 }
 
 static double now_s(void) {
@@ -201,25 +190,16 @@ int cmd_train_course(int argc, char **argv) {
     if (!step) fprintf(log, "step,kimg,loss_d,loss_g,gp,seconds\n");
 
     const int B = o.batch;
-    float *real = mg_xmalloc((size_t)B * 784 * sizeof(float)), *z = mg_xmalloc((size_t)B * 64 * sizeof(float));
+    float *z = mg_xmalloc((size_t)B * 64 * sizeof(float));
     float eps[65536];
-    int *perm = mg_xmalloc((size_t)data.n * sizeof(int));
-    long perm_epoch = -1;
-    const long per_epoch = data.n / B;
+    Batches batches;                      /* batch s: a pure function of (seed, s), so a resumed run sees the same data */
+    batches_init(&batches, data.data, NULL, data.n, 784, B, o.seed);
     double t0 = now_s(), sum_d = 0, sum_g = 0;
     int nsum = 0;
     printf("training dcgan-course (%s) on %s: %d images, batch %d, %d threads, steps %ld -> %d\n",
            o.loss == DCGAN_BCE ? "bce" : "wgan-gp", o.data, data.n, B, mg_get_threads(), step, o.steps);
     for (long s = step; s < o.steps; s++) {
-        /* batch s: a pure function of (seed, s), so a resumed run sees the same data */
-        long epoch = s / per_epoch;
-        if (epoch != perm_epoch) {
-            Rng pr = rng_new(o.seed * 1000003ull + (unsigned long long)epoch);
-            rng_permutation(&pr, perm, data.n);
-            perm_epoch = epoch;
-        }
-        for (int i = 0; i < B; i++)
-            memcpy(real + (size_t)i * 784, data.data + (size_t)perm[(s % per_epoch) * B + i] * 784, 784 * sizeof(float));
+        const float *real = batches_get(&batches, s, NULL);
         rng_normal(&rng, z, (size_t)B * 64, 0, 1);
         if (o.loss == DCGAN_WGAN_GP) rng_uniform(&rng, eps, B, 0, 1);
         DcganStep r = dcgan_train_step(&tr, B, real, z, o.loss == DCGAN_WGAN_GP ? eps : NULL);
@@ -251,9 +231,8 @@ int cmd_train_course(int argc, char **argv) {
     rc = 0;
 done_loop:
     fclose(log);
-    free(real);
     free(z);
-    free(perm);
+    batches_free(&batches);
 done:
     params_free(gbn);
     params_free(dbn);

@@ -13,6 +13,9 @@ int cmd_version(int argc, char **argv);
 int cmd_synth(int, char**);
 int cmd_morpho(int, char**);
 int cmd_train_course(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+int cmd_interpolate(int argc, char **argv);
 int cmd_dataset(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 #endif

@@ -9,7 +9,10 @@ static const Command commands[] = {
     {"version", "print the version and build configuration", cmd_version},
     {"synth", "write a synthetic diatom data set with a known treatment effect", cmd_synth},
     {"train-course", "train the course DCGAN (28x28) on IDX images: samples, log, checkpoints, resume", cmd_train_course},
+    {"train", "train a GAN (DCGAN, conditional; bce, wgan-gp, hinge, lsgan) or a VAE: grids, logs, checkpoints, exact resume", cmd_train},
     {"dataset", "load and prepare images (folders of PNG/JPEG/TIFF, IDX): counts, rejects, split, --out PNGs", cmd_dataset},
+    {"generate", "images of a trained GAN for given seeds (PNGs or a grid), per class for conditional models", cmd_generate},
+    {"interpolate", "walk between seeds of a trained model: lerp/slerp strip or the plane of three seeds; PNG, animated GIF", cmd_interpolate},
     {"morpho", "measure valve outlines (length, width, bending, EFDs...); compare two groups", cmd_morpho},
     {"metrics", "FID, KID, precision/recall, Inception Score of 28x28 images; train-features", cmd_metrics},
 };

@@ -1,0 +1,44 @@
+#include "train/model_build.h"
+#include "core/error.h"
+#include "io/checkpoint.h"
+#include "train/model_dcgan.h"
+#include "train/model_dcgan_course.h"
+#include <stdlib.h>
+#include <string.h>
+
+int train_build_model(GanModel *m, const TrainConfig *c, Rng *init) {
+    if (c->cfg == TC_CFG_COURSE) {
+        gan_dcgan_course_init(m, c->d_norm == TC_DNORM_BN, c->d_norm == TC_DNORM_SN, c->init == 0, init);
+        return 0;
+    }
+    DcganSpec s = {c->resolution, c->channels, c->z_dim, c->g_width, c->d_width,
+                   c->d_norm == TC_DNORM_BN ? 0 : c->d_norm == TC_DNORM_NONE ? 1 : 2, c->cond ? c->n_classes : 0,
+                   c->cfg == TC_CFG_VAE ? 2 * c->z_dim : 1};
+    return gan_dcgan_init(m, s, init);
+}
+
+int train_load_model(const char *ckpt, TrainConfig *c, GanModel *m, Ema *ema) {
+    char *arch = ckpt_read_arch(ckpt);
+    if (!arch) return -1;
+    train_config_defaults(c);
+    int rc = train_config_json(c, arch, ckpt);
+    free(arch);
+    if (rc) return mg_error_set("%s: not a checkpoint of morphogan train (%s)", ckpt, mg_error_get());
+    if (train_config_resolve(c)) return mg_error_set("%s: %s", ckpt, mg_error_get());
+    Rng init = rng_new(0);
+    if (train_build_model(m, c, &init)) return mg_error_set("%s: %s", ckpt, mg_error_get());
+    Adam og = adam_default(c->lr, c->betas[0], c->betas[1]), od = og;
+    memset(ema, 0, sizeof *ema);
+    if (c->ema > 0) *ema = ema_new(m->g_ps, c->ema);
+    Rng rng = rng_new(0);
+    Checkpoint ck = {.nparts = 3,
+                     .part = {{"G.", m->g_ps, &og, c->ema > 0 ? ema : NULL}, {c->cfg == TC_CFG_VAE ? "E." : "D.", m->d_ps, &od, NULL},
+                              {"buf.", m->buffers, NULL, NULL}},
+                     .rng = &rng};
+    if (ckpt_load(ckpt, &ck)) {
+        if (ema->shadow) ema_free(ema);
+        gan_model_free(m);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,282 @@
+/* morphogan train end to end (from the repository root, as tests/run.sh runs it): exact resume
+ * (N steps = N/2 + resume + N/2, with n_critic 2, fresh z, spectral norm and an EMA), config.json repeats a run,
+ * Ctrl-C writes a snapshot, a non-finite loss stops with the last good snapshot kept, one-line
+ * errors for bad options and mismatched resumes. */
+#include "test.h"
+#include "io/image.h"
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DATA "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
+#define LABELS "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz"
+static char dir[256], bin[256];
+
+static int run(const char *args) {
+    char cmd[3200];
+    snprintf(cmd, sizeof cmd, "%s %s >%s/out.txt 2>%s/err.txt", bin, args, dir, dir);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static int file_has(const char *name, const char *needle, int want_lines) {
+    char p[400], line[4096];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "r");
+    int n = 0, found = 0;
+    while (f && fgets(line, sizeof line, f)) { n++; found |= strstr(line, needle) != NULL; }
+    if (f) fclose(f);
+    return found && (want_lines < 0 || n == want_lines);
+}
+#define ONE_LINE_ERROR(needle) file_has("err.txt", needle, 1)
+
+static int same_file(const char *a, const char *b) {
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "cmp -s %s/%s %s/%s", dir, a, dir, b);
+    return system(cmd) == 0;
+}
+
+/* the tensor bytes of two safetensors files (after the JSON header, which holds the run's config) */
+static int same_tensors(const char *a, const char *b) {
+    char pa[400], pb[400];
+    snprintf(pa, sizeof pa, "%s/%s", dir, a);
+    snprintf(pb, sizeof pb, "%s/%s", dir, b);
+    FILE *fa = fopen(pa, "rb"), *fb = fopen(pb, "rb");
+    int same = fa && fb;
+    unsigned long long ha = 0, hb = 0;
+    if (same) same = fread(&ha, 8, 1, fa) == 1 && fread(&hb, 8, 1, fb) == 1;
+    if (same) same = !fseek(fa, (long)ha, SEEK_CUR) && !fseek(fb, (long)hb, SEEK_CUR);
+    long n = 0;
+    for (int ca = 0, cb = 0; same && ca != EOF; n++) {
+        ca = fgetc(fa);
+        cb = fgetc(fb);
+        same = ca == cb;
+    }
+    if (fa) fclose(fa);
+    if (fb) fclose(fb);
+    return same && n > 1000;
+}
+
+/* log.csv without its last column (wall-clock seconds) */
+static int same_log(const char *a, const char *b) {
+    char cmd[2400];
+    snprintf(cmd, sizeof cmd, "cut -d, -f1-5 %s/%s > %s/la && cut -d, -f1-5 %s/%s > %s/lb && cmp -s %s/la %s/lb", dir, a,
+             dir, dir, b, dir, dir, dir);
+    return system(cmd) == 0;
+}
+
+#define COMMON "--data " DATA " --labels " LABELS " --max-images 128 --batch 16 --seed 3 --threads 2"
+
+TEST(resume_continues_exactly) {
+    char a[2048];
+    const char *opts = "--loss lsgan --d-norm sn --n-critic 2 --fresh-z 1 --ema 0.9 --snap 2";
+    snprintf(a, sizeof a, "train " COMMON " %s --steps 4 --outdir %s/straight", opts, dir);
+    CHECK(run(a) == 0);
+    snprintf(a, sizeof a, "train " COMMON " %s --steps 2 --outdir %s/resumed", opts, dir);
+    CHECK(run(a) == 0);
+    /* the rest of the options come from the checkpoint */
+    snprintf(a, sizeof a, "train --resume %s/resumed/checkpoint.safetensors --steps 4 --threads 2", dir);
+    CHECK(run(a) == 0);
+    CHECK(file_has("out.txt", "resumed from", -1));
+    CHECK(same_tensors("straight/checkpoint.safetensors", "resumed/checkpoint.safetensors"));
+    CHECK(same_file("straight/samples_000004.png", "resumed/samples_000004.png"));
+    CHECK(same_file("straight/snapshots.csv", "resumed/snapshots.csv"));
+    CHECK(same_log("straight/log.csv", "resumed/log.csv"));
+    CHECK(file_has("straight/snapshots.csv", "4,0.064,", -1));
+}
+
+/* config.json of a run, given back with --config, repeats it bit for bit */
+TEST(config_json_repeats_a_run) {
+    char a[2048];
+    snprintf(a, sizeof a, "train --config %s/straight/config.json --outdir %s/again --threads 1", dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(same_tensors("straight/checkpoint.safetensors", "again/checkpoint.safetensors"));
+    CHECK(file_has("again/config.json", "\"loss\":\t\"lsgan\"", -1));
+    CHECK(file_has("again/config.json", "\"ema\":\t0.9,", -1));
+}
+
+TEST(every_loss_trains) {
+    const char *loss[] = {"bce --d-batch joint --label-smooth 0.1", "wgan-gp --n-critic 2", "hinge --fresh-z 0 --d-norm sn",
+                          "lsgan --cfg dcgan --resolution 16 --g-width 8 --d-width 8 --z-dim 10",
+                          "wgan-gp --cfg dcgan --resolution 32 --channels 3 --g-width 4 --d-width 4 --d-norm sn",
+                          "hinge --cfg dcgan --cond 1 --resolution 16 --g-width 4 --d-width 4 --d-batch joint"};
+    for (int i = 0; i < 6; i++) {
+        char a[2048];
+        snprintf(a, sizeof a, "train " COMMON " --loss %s --steps 2 --snap 2 --outdir %s/loss%d", loss[i], dir, i);
+        CHECK_MSG(run(a) == 0, "--loss %s", loss[i]);
+        snprintf(a, sizeof a, "loss%d/samples_000002.png", i);
+        CHECK(file_has(a, "PNG", -1));
+    }
+}
+
+TEST(sigint_writes_a_snapshot) {
+    char a[2048], log[400];
+    snprintf(log, sizeof log, "%s/sigint.txt", dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char outdir[400];
+        snprintf(outdir, sizeof outdir, "%s/sigint", dir);
+        if (!freopen(log, "w", stdout)) _exit(99);
+        execl(bin, bin, "train", "--data", DATA, "--max-images", "64", "--batch", "16", "--steps", "100000", "--snap",
+              "100000", "--threads", "1", "--outdir", outdir, (char *)NULL);
+        _exit(98);
+    }
+    for (int i = 0; i < 600 && !file_has("sigint/log.csv", "3,0.048,", -1); i++) usleep(50000);   /* step 3 logged: the handler is set */
+    kill(pid, SIGINT);
+    int st;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 130);
+    CHECK(file_has("sigint.txt", "interrupted: snapshot of step", -1));
+    snprintf(a, sizeof a, "train --resume %s/sigint/checkpoint.safetensors --steps 1 --threads 1", dir);
+    CHECK(run(a) == 0);                                    /* the snapshot is a valid checkpoint */
+}
+
+TEST(non_finite_loss_stops_and_keeps_the_last_snapshot) {
+    char a[2048];
+    snprintf(a, sizeof a, "train --data " DATA " --max-images 64 --batch 32 --loss wgan-gp --lr 1e8 --steps 10 --snap 1 "
+             "--threads 1 --outdir %s/nan", dir);
+    CHECK(run(a) == 1);
+    CHECK(ONE_LINE_ERROR("step 2: loss_d is inf; training stopped"));
+    CHECK(ONE_LINE_ERROR("last good snapshot is"));
+    CHECK(file_has("nan/snapshots.csv", "1,0.032", 2));
+    snprintf(a, sizeof a, "train --resume %s/nan/checkpoint.safetensors --steps 1 --threads 1", dir);
+    CHECK(run(a) == 0);
+}
+
+TEST(bad_options_and_resumes_give_one_line_errors) {
+    char a[2048];
+    CHECK(run("train --steps abc") == 2);
+    CHECK(ONE_LINE_ERROR("--steps needs a whole number"));
+    CHECK(run("train --loss wgan") == 2);
+    CHECK(ONE_LINE_ERROR("bce, wgan-gp, hinge, lsgan"));
+    CHECK(run("train --betas 0.5") == 2);
+    CHECK(ONE_LINE_ERROR("--betas 0.5,0.999"));
+    CHECK(run("train --frobnicate 1") == 2);
+    CHECK(ONE_LINE_ERROR("morphogan train --help"));
+    CHECK(run("train --lr") == 2);
+    CHECK(ONE_LINE_ERROR("--lr 0.0002"));
+    CHECK(run("train --loss wgan-gp --d-norm bn") == 2);
+    CHECK(ONE_LINE_ERROR("--d-norm none"));
+    CHECK(run("train --loss wgan-gp --d-batch joint") == 2);
+    CHECK(ONE_LINE_ERROR("--d-batch separate"));
+    CHECK(run("train --cfg dcgan --resolution 48") == 2);
+    CHECK(ONE_LINE_ERROR("--resolution 64"));
+    CHECK(run("train --cond 1") == 2);
+    CHECK(ONE_LINE_ERROR("--cfg dcgan"));
+    CHECK(run("train --resolution 64") == 2);
+    CHECK(ONE_LINE_ERROR("--cfg dcgan"));
+    snprintf(a, sizeof a, "train --resume %s/straight/checkpoint.safetensors --lr 0.001 --steps 9", dir);
+    CHECK(run(a) == 1);
+    CHECK(ONE_LINE_ERROR("another --lr"));
+    snprintf(a, sizeof a, "head -c 300 %s/straight/checkpoint.safetensors > %s/cut.safetensors", dir, dir);
+    CHECK(system(a) == 0);
+    snprintf(a, sizeof a, "train --resume %s/cut.safetensors", dir);
+    CHECK(run(a) == 1);
+    CHECK(ONE_LINE_ERROR("cut.safetensors"));
+    snprintf(a, sizeof a, "echo '{\"n_critic\": 0}' > %s/bad.json", dir);
+    CHECK(system(a) == 0);
+    snprintf(a, sizeof a, "train --config %s/bad.json", dir);
+    CHECK(run(a) == 2);
+    CHECK(ONE_LINE_ERROR("bad.json: \"n_critic\" needs a whole number from 1 to 100"));
+    snprintf(a, sizeof a, "train --data %s/none.gz --outdir %s/x", dir, dir);
+    CHECK(run(a) == 1);
+    CHECK(ONE_LINE_ERROR("none.gz"));
+    CHECK(run("train --help") == 0);
+    CHECK(file_has("out.txt", "--n-critic", -1));
+}
+
+static int png_size(const char *name, int *w, int *h) {
+    char p[400];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    Image im;
+    if (image_read_png(p, &im)) return -1;
+    *w = im.w;
+    *h = im.h;
+    image_free(&im);
+    return 0;
+}
+
+/* generate reproduces the training grid from the checkpoint (seed k = grid cell k, EMA, classes k mod K);
+ * interpolate writes strips and planes of the expected sizes; errors are one line */
+TEST(generate_and_interpolate) {
+    char a[2048];
+    snprintf(a, sizeof a, "train " COMMON " --cfg dcgan --cond 1 --resolution 16 --g-width 4 --d-width 4 --ema 0.9 --steps 3 "
+             "--snap 3 --outdir %s/cond", dir);
+    CHECK(run(a) == 0);
+    snprintf(a, sizeof a, "generate --ckpt %s/cond/checkpoint.safetensors --out %s/cond/again.png --grid 8", dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(same_file("cond/samples_000003.png", "cond/again.png"));
+    snprintf(a, sizeof a, "generate --ckpt %s/straight/checkpoint.safetensors --out %s/gen --seeds 0-63 --grid 8", dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(same_file("straight/samples_000004.png", "gen"));
+    snprintf(a, sizeof a, "generate --ckpt %s/cond/checkpoint.safetensors --out %s/each --seeds 2,5-6 --class 7", dir, dir);
+    CHECK(run(a) == 0);
+    int w = 0, h = 0;
+    CHECK(png_size("each/seed0005.png", &w, &h) == 0 && w == 20 && h == 20);
+    CHECK(png_size("each/seed0006.png", &w, &h) == 0);
+    snprintf(a, sizeof a, "interpolate --ckpt %s/straight/checkpoint.safetensors --out %s/strip.png --seeds 4,9 --steps 5 --mode slerp "
+             "--gif %s/strip.gif", dir, dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(file_has("out.txt", "strip.gif: 7 frames", -1));
+    CHECK(file_has("strip.gif", "GIF89a", -1));
+    CHECK(png_size("strip.png", &w, &h) == 0 && w == 7 * 30 + 2 && h == 32);
+    snprintf(a, sizeof a, "interpolate --ckpt %s/cond/checkpoint.safetensors --out %s/plane.png --seeds 1,2,3", dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(png_size("plane.png", &w, &h) == 0 && w == 11 * 18 + 2 && h == 11 * 18 + 2);
+    snprintf(a, sizeof a, "generate --ckpt %s/straight/checkpoint.safetensors --out %s/x.png --class 1", dir, dir);
+    CHECK(run(a) == 1);
+    CHECK(ONE_LINE_ERROR("--cond 1"));
+    snprintf(a, sizeof a, "interpolate --ckpt %s/straight/checkpoint.safetensors --out %s/x.png --seeds 1", dir, dir);
+    CHECK(run(a) == 2);
+    CHECK(ONE_LINE_ERROR("--seeds 3,8"));
+    CHECK(run("generate --out x.png") == 2);
+    CHECK(ONE_LINE_ERROR("--ckpt"));
+    CHECK(run("generate --ckpt x --out y --seeds 5-2") == 2);
+    CHECK(ONE_LINE_ERROR("--seeds 0-63"));
+    snprintf(a, sizeof a, "generate --ckpt %s/cut.safetensors --out %s/x.png", dir, dir);
+    CHECK(run(a) == 1);
+    CHECK(ONE_LINE_ERROR("cut.safetensors"));
+}
+
+/* the VAE: trains, resumes exactly, and generate decodes seeds from its checkpoint */
+TEST(vae_trains_resumes_and_generates) {
+    char a[2048];
+    const char *opts = "--cfg vae --resolution 16 --z-dim 4 --g-width 4 --d-width 4 --beta 0.5 --snap 2";
+    snprintf(a, sizeof a, "train " COMMON " %s --steps 4 --outdir %s/vae", opts, dir);
+    CHECK(run(a) == 0);
+    CHECK(file_has("vae/log.csv", "step,kimg,recon,kl,loss,seconds", -1));
+    snprintf(a, sizeof a, "train " COMMON " %s --steps 2 --outdir %s/vae2", opts, dir);
+    CHECK(run(a) == 0);
+    snprintf(a, sizeof a, "train --resume %s/vae2/checkpoint.safetensors --steps 4 --threads 2", dir);
+    CHECK(run(a) == 0);
+    CHECK(same_tensors("vae/checkpoint.safetensors", "vae2/checkpoint.safetensors"));
+    CHECK(same_log("vae/log.csv", "vae2/log.csv"));
+    snprintf(a, sizeof a, "generate --ckpt %s/vae/checkpoint.safetensors --out %s/vae/again.png --grid 8", dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(same_file("vae/samples_000004.png", "vae/again.png"));
+    CHECK(run("train --cfg vae --cond 1") == 2);
+    CHECK(ONE_LINE_ERROR("--cfg vae is unconditional"));
+}
+
+int main(void) {
+    const char *b = getenv("BUILD");
+    snprintf(bin, sizeof bin, "%s/morphogan", b && *b ? b : "build");
+    if (access(bin, X_OK) != 0) { printf("%s not built\n", bin); return 1; }
+    if (access(DATA, R_OK) != 0) { printf("%s missing: run tools/install-deps.sh\n", DATA); return 1; }
+    snprintf(dir, sizeof dir, "/tmp/mg_test_train_run_%d", (int)getpid());
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
+    if (system(cmd)) return 1;
+    RUN(resume_continues_exactly);
+    RUN(config_json_repeats_a_run);
+    RUN(every_loss_trains);
+    RUN(sigint_writes_a_snapshot);
+    RUN(non_finite_loss_stops_and_keeps_the_last_snapshot);
+    RUN(bad_options_and_resumes_give_one_line_errors);
+    RUN(generate_and_interpolate);
+    RUN(vae_trains_resumes_and_generates);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd)) return 1;
+    return test_summary();
+}
