@@ -4,33 +4,10 @@
 #include "io/csv.h"
 #include "io/image.h"
 #include "test.h"
+#include "cli_harness.h"
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static char dir[256], bin[256];
-
-static int run(const char *args) {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "%s %s >%s/out.txt 2>%s/err.txt", bin, args, dir, dir);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-/* lines of dir/name; *matching = lines containing must_contain */
-static int count_lines(const char *name, const char *must_contain, int *matching) {
-    char p[400], line[4096];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "r");
-    int n = 0;
-    *matching = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        n++;
-        if (must_contain && strstr(line, must_contain)) (*matching)++;
-    }
-    if (f) fclose(f);
-    return n;
-}
 
 static void copy_prefix(const char *from, const char *to, double frac) {
     FILE *f = fopen(from, "rb");
@@ -169,21 +146,11 @@ TEST(bad_options_one_line_exit_2) {
 }
 
 int main(void) {
-    const char *b = getenv("BUILD");
-    snprintf(bin, sizeof bin, "%s/morphogan", b && *b ? b : "build");
-    if (access(bin, X_OK) != 0) {
-        printf("%s not built\n", bin);
-        return 1;
-    }
-    snprintf(dir, sizeof dir, "/tmp/mg_test_dscli_%d", (int)getpid());
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", dir, dir);
-    if (system(cmd)) return 1;
+    if (cli_begin("dscli")) return 1;
     RUN(synth_counts_split_and_out);
     RUN(corrupt_files_warn_and_skip_or_stop_under_strict);
     RUN(black_filter_option_and_csv_labels);
     RUN(bad_options_one_line_exit_2);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd)) {}
+    cli_end();
     return test_summary();
 }

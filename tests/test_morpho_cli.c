@@ -3,33 +3,10 @@
  * folders and on a table, one-line errors for bad options. */
 #include "io/csv.h"
 #include "test.h"
+#include "cli_harness.h"
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static char dir[256], bin[256];
-
-/* runs the command line, stdout and stderr into files in dir; returns the exit status */
-static int run(const char *args) {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "%s %s >%s/out.txt 2>%s/err.txt", bin, args, dir, dir);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static int count_lines(const char *name, const char *must_contain, int *matching) {
-    char p[400], line[4096];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "r");
-    int n = 0;
-    *matching = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        n++;
-        if (must_contain && strstr(line, must_contain)) (*matching)++;
-    }
-    if (f) fclose(f);
-    return n;
-}
 
 TEST(synth_then_morpho_then_compare) {
     char a[1024];
@@ -110,20 +87,10 @@ TEST(bad_options_give_one_line_errors) {
 }
 
 int main(void) {
-    const char *b = getenv("BUILD");
-    snprintf(bin, sizeof bin, "%s/morphogan", b && *b ? b : "build");
-    if (access(bin, X_OK) != 0) {
-        printf("%s not built\n", bin);
-        return 1;
-    }
-    snprintf(dir, sizeof dir, "/tmp/mg_test_cli_%d", (int)getpid());
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
-    if (system(cmd)) return 1;
+    if (cli_begin("cli")) return 1;
     RUN(synth_then_morpho_then_compare);
     RUN(corrupt_png_gives_a_flagged_row_and_one_line_naming_it);
     RUN(bad_options_give_one_line_errors);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd)) return 1;
+    cli_end();
     return test_summary();
 }

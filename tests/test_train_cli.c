@@ -1,31 +1,12 @@
 /* morphogan train-course end to end (run from the repository root, as tests/run.sh does):
  * exact resume, one-line errors for bad options, a corrupt checkpoint, a mismatched run, missing data. */
 #include "test.h"
+#include "cli_harness.h"
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define DATA "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
-static char dir[256], bin[256];
-
-static int run(const char *args) {
-    char cmd[3200];
-    snprintf(cmd, sizeof cmd, "%s %s >%s/out.txt 2>%s/err.txt", bin, args, dir, dir);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-/* the error output is exactly one line and contains `needle` */
-static int one_line_error_with(const char *needle) {
-    char p[400], line[4096];
-    snprintf(p, sizeof p, "%s/err.txt", dir);
-    FILE *f = fopen(p, "r");
-    int n = 0, found = 0;
-    while (f && fgets(line, sizeof line, f)) { n++; found |= strstr(line, needle) != NULL; }
-    if (f) fclose(f);
-    return n == 1 && found;
-}
-
 static int last_line(const char *path, char *out, size_t cap) {
     FILE *f = fopen(path, "r");
     if (!f) return -1;
@@ -104,18 +85,11 @@ TEST(bad_checkpoints_and_options_give_one_line_errors) {
 }
 
 int main(void) {
-    const char *b = getenv("BUILD");
-    snprintf(bin, sizeof bin, "%s/morphogan", b && *b ? b : "build");
-    if (access(bin, X_OK) != 0) { printf("%s not built\n", bin); return 1; }
+    if (cli_begin("train")) return 1;
     if (access(DATA, R_OK) != 0) { printf("%s missing: run tools/install-deps.sh\n", DATA); return 1; }
-    snprintf(dir, sizeof dir, "/tmp/mg_test_train_%d", (int)getpid());
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
-    if (system(cmd)) return 1;
     RUN(resume_continues_exactly);
     RUN(same_numbers_for_any_thread_count);
     RUN(bad_checkpoints_and_options_give_one_line_errors);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd)) return 1;
+    cli_end();
     return test_summary();
 }

@@ -3,6 +3,7 @@
  * Ctrl-C writes a snapshot, a non-finite loss stops with the last good snapshot kept, one-line
  * errors for bad options and mismatched resumes. */
 #include "test.h"
+#include "cli_harness.h"
 #include "io/image.h"
 #include <signal.h>
 #include <string.h>
@@ -11,15 +12,6 @@
 
 #define DATA "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
 #define LABELS "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz"
-static char dir[256], bin[256];
-
-static int run(const char *args) {
-    char cmd[3200];
-    snprintf(cmd, sizeof cmd, "%s %s >%s/out.txt 2>%s/err.txt", bin, args, dir, dir);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static int file_has(const char *name, const char *needle, int want_lines) {
     char p[400], line[4096];
     snprintf(p, sizeof p, "%s/%s", dir, name);
@@ -260,14 +252,8 @@ TEST(vae_trains_resumes_and_generates) {
 }
 
 int main(void) {
-    const char *b = getenv("BUILD");
-    snprintf(bin, sizeof bin, "%s/morphogan", b && *b ? b : "build");
-    if (access(bin, X_OK) != 0) { printf("%s not built\n", bin); return 1; }
+    if (cli_begin("train_run")) return 1;
     if (access(DATA, R_OK) != 0) { printf("%s missing: run tools/install-deps.sh\n", DATA); return 1; }
-    snprintf(dir, sizeof dir, "/tmp/mg_test_train_run_%d", (int)getpid());
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
-    if (system(cmd)) return 1;
     RUN(resume_continues_exactly);
     RUN(config_json_repeats_a_run);
     RUN(every_loss_trains);
@@ -276,7 +262,6 @@ int main(void) {
     RUN(bad_options_and_resumes_give_one_line_errors);
     RUN(generate_and_interpolate);
     RUN(vae_trains_resumes_and_generates);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd)) return 1;
+    cli_end();
     return test_summary();
 }
