@@ -297,20 +297,25 @@ TEST(dcgan_init_follows_torch_defaults) {
 }
 
 /* one full training step against a fixture (both losses) */
+/* G and D of the fixture's configuration with the fixture's weights, and their trainer */
+static void models_from_fixture(Fx *f, DcganLoss loss, DcganG *g, DcganD *d, DcganTrainer *t) {
+    DcganConfig cfg = cfg_of(f);
+    Rng r = rng_new(2);          /* the initial draw is overwritten by the fixture's weights */
+    dcgan_g_init(g, cfg, &r);
+    dcgan_d_init(d, cfg, &r);
+    load_store(g->ps, f, "G");
+    load_store(d->ps, f, "D");
+    dcgan_trainer_init(t, g, d, loss);
+}
+
 static void step_case(const char *file, DcganLoss loss) {
     Fx f;
     char path[256];
     if (fx_open_fixture(&f, file, path, sizeof path)) return;
-    DcganConfig cfg = cfg_of(&f);
-    Rng r = rng_new(2);
     DcganG g;
     DcganD d;
     DcganTrainer t;
-    dcgan_g_init(&g, cfg, &r);
-    dcgan_d_init(&d, cfg, &r);
-    load_store(g.ps, &f, "G");
-    load_store(d.ps, &f, "D");
-    dcgan_trainer_init(&t, &g, &d, loss);
+    models_from_fixture(&f, loss, &g, &d, &t);
     int n = atoi(st_meta(&f, "batch"));
     float *real = fx_copy(&f, "real"), *z = fx_copy(&f, "z"), *eps = fx_copy(&f, "eps");
     DcganStep s = dcgan_train_step(&t, n, real, z, loss == DCGAN_WGAN_GP ? eps : NULL);
@@ -319,11 +324,11 @@ static void step_case(const char *file, DcganLoss loss) {
     close_t("D(real)", s.d_real, fx_get(&f, "d_real"), TOL_FWD, 1e-6);
     check_scalar("loss_d", s.loss_d, fx_get(&f, "loss_d"));
     if (loss == DCGAN_WGAN_GP) check_scalar("gp", s.gp, fx_get(&f, "gp"));
-    check_store(d.ps, 1, &f, "grad_d.D", TOL_GRAD, cfg.d_bn, 3, 0);
+    check_store(d.ps, 1, &f, "grad_d.D", TOL_GRAD, d.cfg.d_bn, 3, 0);
     close_t("D(fake) in the G step", s.d_fake_g, fx_get(&f, "d_fake_g"), TOL_FWD, 1e-6);
     check_scalar("loss_g", s.loss_g, fx_get(&f, "loss_g"));
     check_store(g.ps, 1, &f, "grad_g.G", TOL_GRAD, 1, 4, 0);
-    check_store(d.ps, 0, &f, "after.D", 1e-6, cfg.d_bn, 3, 2 * LR + 1e-6);
+    check_store(d.ps, 0, &f, "after.D", 1e-6, d.cfg.d_bn, 3, 2 * LR + 1e-6);
     check_store(g.ps, 0, &f, "after.G", 1e-6, 1, 4, 2 * LR + 1e-6);
     check_bn(&g.bn, &f, "after.G", LR);         /* D's running means see its BN-preceded biases */
     check_bn(&d.bn, &f, "after.D", LR);
@@ -360,16 +365,10 @@ TEST(dcgan_five_training_steps) {
     Fx f;
     char path[256];
     if (fx_open_fixture(&f, "dcgan_train5.safetensors", path, sizeof path)) return;
-    DcganConfig cfg = cfg_of(&f);
-    Rng r = rng_new(4);
     DcganG g;
     DcganD d;
     DcganTrainer t;
-    dcgan_g_init(&g, cfg, &r);
-    dcgan_d_init(&d, cfg, &r);
-    load_store(g.ps, &f, "G");
-    load_store(d.ps, &f, "D");
-    dcgan_trainer_init(&t, &g, &d, DCGAN_BCE);
+    models_from_fixture(&f, DCGAN_BCE, &g, &d, &t);
     int n = atoi(st_meta(&f, "batch"));
     float *real = fx_copy(&f, "real"), *z = fx_copy(&f, "z"), losses[10];
     for (int k = 0; k < 5; k++) {

@@ -5,15 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* a store "running_stats" [2 * channels] mirroring DcganBn.mem, as cmd_train_course.c writes it */
-static ParamStore *bn_store(const DcganBn *bn) {
-    ParamStore *ps = params_new();
-    int total = bn->n ? (int)(bn->st[0].running_var - bn->st[0].running_mean) : 0;
-    params_add(ps, "running_stats", TSHAPE(2 * (total ? total : 1)));
-    params_finalize(ps);
-    return ps;
-}
-
 int course_generator_load(const char *path, DcganG *g) {
     char *arch = ckpt_read_arch(path);
     if (!arch) return -1;
@@ -28,17 +19,12 @@ int course_generator_load(const char *path, DcganG *g) {
     dcgan_g_init(g, dcgan_course_config(loss == DCGAN_BCE), &r);
     dcgan_d_init(&d, dcgan_course_config(loss == DCGAN_BCE), &r);
     dcgan_trainer_init(&tr, g, &d, loss);
-    ParamStore *gbn = bn_store(&g->bn), *dbn = bn_store(&d.bn);
-    Checkpoint ck = {.nparts = 4,
-                     .part = {{"G.", g->ps, &tr.opt_g, NULL}, {"D.", d.ps, &tr.opt_d, NULL}, {"Gbn.", gbn, NULL, NULL},
-                              {"Dbn.", dbn, NULL, NULL}}};
+    ParamStore *bn = dcgan_bn_buffers(g, &d);          /* the layout train-course writes */
+    Checkpoint ck = {.nparts = 3,
+                     .part = {{"G.", g->ps, &tr.opt_g, NULL}, {"D.", d.ps, &tr.opt_d, NULL}, {"bn.", bn, NULL, NULL}}};
     int rc = ckpt_load(path, &ck);
-    if (!rc && g->bn.n) {
-        int total = (int)(g->bn.st[0].running_var - g->bn.st[0].running_mean);
-        memcpy(g->bn.mem, gbn->values, 2 * (size_t)total * sizeof(float));
-    }
-    params_free(gbn);
-    params_free(dbn);
+    dcgan_bn_own(&g->bn);                              /* G outlives the buffer store */
+    params_free(bn);
     dcgan_d_free(&d);
     if (rc) dcgan_g_free(g);
     return rc;

@@ -94,22 +94,6 @@ static int parse(int argc, char **argv, Opts *o) {
     return 0;
 }
 
-/* BN running statistics are buffers, not parameters: they travel in a checkpoint part of their own,
- * one tensor [2 * channels] = bn->mem = [all running means | all running variances].
- * NULL for a network without batch norm (the WGAN-GP critic). */
-static ParamStore *bn_store(const DcganBn *bn) {
-    if (!bn->n) return NULL;
-    int channels = (int)(bn->st[0].running_var - bn->st[0].running_mean);
-    ParamStore *ps = params_new();
-    params_add(ps, "running_stats", TSHAPE(2 * channels));
-    params_finalize(ps);
-    memcpy(ps->values, bn->mem, 2 * (size_t)channels * sizeof(float));
-    return ps;
-}
-static void bn_sync(float *dst, const float *src, const ParamStore *ps, const DcganBn *bn) {
-    if (ps) memcpy(dst, src, 2 * (size_t)(bn->st[0].running_var - bn->st[0].running_mean) * sizeof(float));
-}
-
 static const char *arch_json(DcganLoss loss) {
     return loss == DCGAN_BCE ? "{\"model\":\"dcgan-course\",\"loss\":\"bce\",\"z_dim\":64,\"g_width\":64,\"d_width\":16}"
                              : "{\"model\":\"dcgan-course\",\"loss\":\"wgan-gp\",\"z_dim\":64,\"g_width\":64,\"d_width\":16}";
@@ -157,10 +141,9 @@ int cmd_train_course(int argc, char **argv) {
     }
     DcganTrainer tr;
     dcgan_trainer_init(&tr, &g, &d, o.loss);
-    ParamStore *gbn = bn_store(&g.bn), *dbn = bn_store(&d.bn);
-    Checkpoint ck = {.nparts = dbn ? 4 : 3,
-                     .part = {{"G.", g.ps, &tr.opt_g, NULL}, {"D.", d.ps, &tr.opt_d, NULL}, {"Gbn.", gbn, NULL, NULL},
-                              {"Dbn.", dbn, NULL, NULL}},
+    ParamStore *bn = dcgan_bn_buffers(&g, &d);       /* BN running statistics: the "bn." part */
+    Checkpoint ck = {.nparts = 3,
+                     .part = {{"G.", g.ps, &tr.opt_g, NULL}, {"D.", d.ps, &tr.opt_d, NULL}, {"bn.", bn, NULL, NULL}},
                      .rng = &rng, .arch = arch_json(o.loss)};
     long step = 0;
     int rc = 1;
@@ -174,8 +157,6 @@ int cmd_train_course(int argc, char **argv) {
             goto done;
         }
         if (ckpt_load(o.resume, &ck)) { fprintf(stderr, "morphogan: %s\n", mg_error_get()); goto done; }
-        bn_sync(g.bn.mem, gbn->values, gbn, &g.bn);
-        bn_sync(d.bn.mem, dbn ? dbn->values : NULL, dbn, &d.bn);
         step = ck.step;
         printf("resumed from %s at step %ld\n", o.resume, step);
     }
@@ -220,8 +201,6 @@ int cmd_train_course(int argc, char **argv) {
             fflush(log);
             snprintf(path, sizeof path, "%s/samples_%06ld.png", o.outdir, s + 1);
             if (write_grid(path, &g, zfix)) { fprintf(stderr, "morphogan: %s\n", mg_error_get()); goto done_loop; }
-            bn_sync(gbn->values, g.bn.mem, gbn, &g.bn);
-            bn_sync(dbn ? dbn->values : NULL, d.bn.mem, dbn, &d.bn);
             ck.step = s + 1;
             snprintf(path, sizeof path, "%s/checkpoint.safetensors", o.outdir);
             if (ckpt_save(path, &ck)) { fprintf(stderr, "morphogan: %s\n", mg_error_get()); goto done_loop; }
@@ -234,8 +213,7 @@ done_loop:
     free(z);
     batches_free(&batches);
 done:
-    params_free(gbn);
-    params_free(dbn);
+    params_free(bn);
     dcgan_g_free(&g);
     dcgan_d_free(&d);
     idx_images_free(&data);

@@ -4,6 +4,7 @@
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 DcganConfig dcgan_course_config(int d_bn) { return (DcganConfig){.z_dim = 64, .g_width = 64, .d_width = 16, .d_bn = d_bn}; }
@@ -85,15 +86,54 @@ void dcgan_d_init(DcganD *d, DcganConfig cfg, Rng *rng) {
     bn_alloc(&d->bn, cfg.d_bn ? 2 : 0, co);
 }
 
+int dcgan_bn_channels(const DcganBn *bn) { return bn->n ? (int)(bn->st[0].running_var - bn->st[0].running_mean) : 0; }
+
+/* copies the statistics to mem (2 * channels floats) and points the layers there */
+static void bn_move(DcganBn *bn, float *mem) {
+    int total = dcgan_bn_channels(bn);
+    memcpy(mem, bn->mem, 2 * (size_t)total * sizeof(float));
+    for (int i = 0; i < bn->n; i++) {
+        ptrdiff_t off = bn->st[i].running_mean - bn->mem;
+        bn->st[i].running_mean = mem + off;
+        bn->st[i].running_var = mem + total + off;
+    }
+    if (!bn->mem_borrowed) free(bn->mem);
+    bn->mem = mem;
+}
+
+void dcgan_bn_rebind(DcganBn *bn, Tensor *t) {
+    MG_CHECK((int)tensor_numel(t) == 2 * dcgan_bn_channels(bn), "dcgan_bn_rebind: %s for %d channels",
+             tensor_shape_str(t), dcgan_bn_channels(bn));
+    bn_move(bn, t->data);
+    bn->mem_borrowed = 1;
+}
+
+void dcgan_bn_own(DcganBn *bn) {
+    if (!bn->mem_borrowed) return;
+    float *mem = mg_xmalloc(2 * (size_t)dcgan_bn_channels(bn) * sizeof(float));
+    bn_move(bn, mem);
+    bn->mem_borrowed = 0;
+}
+
+ParamStore *dcgan_bn_buffers(DcganG *g, DcganD *d) {
+    ParamStore *ps = params_new();
+    Tensor *gb = params_add(ps, "G.bn", TSHAPE(2 * dcgan_bn_channels(&g->bn)));
+    Tensor *db = d->bn.n ? params_add(ps, "D.bn", TSHAPE(2 * dcgan_bn_channels(&d->bn))) : NULL;
+    params_finalize(ps);
+    dcgan_bn_rebind(&g->bn, gb);
+    if (db) dcgan_bn_rebind(&d->bn, db);
+    return ps;
+}
+
 void dcgan_g_free(DcganG *g) {
     params_free(g->ps);
-    free(g->bn.mem);
+    if (!g->bn.mem_borrowed) free(g->bn.mem);
     memset(g, 0, sizeof *g);
 }
 
 void dcgan_d_free(DcganD *d) {
     params_free(d->ps);
-    free(d->bn.mem);
+    if (!d->bn.mem_borrowed) free(d->bn.mem);
     memset(d, 0, sizeof *d);
 }
 

@@ -34,8 +34,17 @@ DcganConfig dcgan_course_config(int d_bn);     /* the course sizes */
 typedef struct DcganBn {
     int n;
     BatchNormStats st[DCGAN_MAX_BN];
-    float *mem;
+    float *mem;                         /* [all running means | all running variances] */
+    int mem_borrowed;                   /* mem lives in a checkpointed store (dcgan_bn_rebind) */
 } DcganBn;
+
+/* channels of all layers of bn together (mem holds 2x that many floats) */
+int dcgan_bn_channels(const DcganBn *bn);
+/* Moves bn's statistics into t (2 * dcgan_bn_channels floats, e.g. a tensor of a buffer store that
+ * checkpoints save) and points the layers there; t's memory stays its owner's. */
+void dcgan_bn_rebind(DcganBn *bn, Tensor *t);
+/* Takes the statistics back into memory of bn's own (before the store they were moved to is freed). */
+void dcgan_bn_own(DcganBn *bn);
 
 typedef struct DcganG {
     DcganConfig cfg;
@@ -59,6 +68,9 @@ void dcgan_d_init(DcganD *d, DcganConfig cfg, Rng *rng);
  * weights N(0, std), BN gamma N(1, std), biases and beta 0; std = 0.02 in the paper. */
 void dcgan_g_init_normal(DcganG *g, Rng *rng, float std);
 void dcgan_d_init_normal(DcganD *d, Rng *rng, float std);
+/* The store of the course DCGAN's non-parameter buffers, as train-course checkpoints it (part "bn."):
+ * "G.bn" and, when D has batch norm, "D.bn"; both networks' statistics are rebound into it. */
+ParamStore *dcgan_bn_buffers(DcganG *g, DcganD *d);
 void dcgan_g_free(DcganG *g);
 void dcgan_d_free(DcganD *d);
 

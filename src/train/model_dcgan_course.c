@@ -30,27 +30,9 @@ static Tensor *d_fwd_sn(GanModel *m, Tensor *x, int training) {
 
 static void free_course(GanModel *m) {
     Course *c = m->impl;
-    c->g.bn.mem = NULL;                 /* the memory belongs to m->buffers */
-    c->d.bn.mem = NULL;
     dcgan_g_free(&c->g);
     dcgan_d_free(&c->d);
     free(c);
-}
-
-/* channels of a DcganBn: its means come first, then its variances */
-static int bn_channels(const DcganBn *bn) { return bn->n ? (int)(bn->st[0].running_var - bn->st[0].running_mean) : 0; }
-
-/* moves bn's [means | variances] into the store's tensor t and repoints the layers there */
-static void rebind(DcganBn *bn, Tensor *t) {
-    int total = bn_channels(bn);
-    memcpy(t->data, bn->mem, 2 * (size_t)total * sizeof(float));
-    for (int i = 0; i < bn->n; i++) {
-        ptrdiff_t off = bn->st[i].running_mean - bn->mem;
-        bn->st[i].running_mean = t->data + off;
-        bn->st[i].running_var = t->data + total + off;
-    }
-    free(bn->mem);
-    bn->mem = t->data;
 }
 
 void gan_dcgan_course_init(GanModel *m, int d_bn, int sn, int init_normal, Rng *init) {
@@ -65,8 +47,8 @@ void gan_dcgan_course_init(GanModel *m, int d_bn, int sn, int init_normal, Rng *
     *m = (GanModel){.z_dim = c->g.cfg.z_dim, .channels = 1, .size = 28, .d_has_bn = d_bn, .g_ps = c->g.ps,
                     .d_ps = c->d.ps, .buffers = params_new(), .g_forward = g_fwd, .d_forward = d_fwd,
                     .free_impl = free_course, .impl = c};
-    Tensor *gb = params_add(m->buffers, "G.bn", TSHAPE(2 * bn_channels(&c->g.bn)));
-    Tensor *db = d_bn ? params_add(m->buffers, "D.bn", TSHAPE(2 * bn_channels(&c->d.bn))) : NULL;
+    Tensor *gb = params_add(m->buffers, "G.bn", TSHAPE(2 * dcgan_bn_channels(&c->g.bn)));
+    Tensor *db = d_bn ? params_add(m->buffers, "D.bn", TSHAPE(2 * dcgan_bn_channels(&c->d.bn))) : NULL;
     for (int i = 0; sn && i < 3; i++) {
         char name[32];
         const Tensor *w = c->d.w[i];
@@ -79,6 +61,6 @@ void gan_dcgan_course_init(GanModel *m, int d_bn, int sn, int init_normal, Rng *
     for (int i = 0; sn && i < 3; i++)
         sn_init(c->sn_u[i]->data, c->sn_u[i]->shape[0], c->sn_v[i]->data, c->sn_v[i]->shape[0], init);
     if (sn) m->d_forward = d_fwd_sn;
-    rebind(&c->g.bn, gb);
-    if (db) rebind(&c->d.bn, db);
+    dcgan_bn_rebind(&c->g.bn, gb);
+    if (db) dcgan_bn_rebind(&c->d.bn, db);
 }
