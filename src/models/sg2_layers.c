@@ -1,0 +1,119 @@
+#include "models/sg2_layers.h"
+#include <math.h>
+#include <stdio.h>
+
+static Tensor *add_named(ParamStore *ps, const char *name, const char *suffix, int ndim, const int *shape) {
+    char full[2 * MG_PARAM_NAME];
+    snprintf(full, sizeof full, "%s%s", name, suffix);
+    return params_add(ps, full, ndim, shape);
+}
+
+static Tensor *lrelu_gain(Tensor *x, float extra) {
+    return mg_affine(mg_leaky_relu(x, 0.2f), SG2_LRELU_GAIN * extra, 0);
+}
+
+static Tensor *bias4(Tensor *x, Tensor *b, float mul) {                 /* x [N,C,H,W] + mul b [C] */
+    Tensor *bb = mg_reshape(b, TSHAPE(b->shape[0], 1, 1));
+    return mg_add(x, mul == 1.0f ? bb : mg_affine(bb, mul, 0));
+}
+
+/* ---- fully connected ---- */
+
+void eq_linear_add(EqLinear *l, ParamStore *ps, const char *name, int in, int out, float lr_mul, int lrelu) {
+    l->w = add_named(ps, name, ".weight", TSHAPE(out, in));
+    l->b = add_named(ps, name, ".bias", TSHAPE(out));
+    l->lr_mul = lr_mul;
+    l->lrelu = lrelu;
+}
+
+void eq_linear_init(EqLinear *l, Rng *init, float bias_init) {
+    rng_normal(init, l->w->data, tensor_numel(l->w), 0, 1.0f / l->lr_mul);
+    for (int i = 0; i < l->b->shape[0]; i++) l->b->data[i] = bias_init / l->lr_mul;
+}
+
+Tensor *eq_linear(const EqLinear *l, Tensor *x) {
+    const float g = l->lr_mul / sqrtf((float)l->w->shape[1]);
+    Tensor *y = mg_linear(x, mg_affine(l->w, g, 0), l->lr_mul == 1.0f ? l->b : mg_affine(l->b, l->lr_mul, 0));   /* [N,O] */
+    return l->lrelu ? lrelu_gain(y, 1.0f) : y;
+}
+
+/* ---- plain convolution (discriminator) ---- */
+
+void eq_conv_add(EqConv *c, ParamStore *ps, const char *name, int in, int out, int k, int bias, int down, int lrelu) {
+    c->w = add_named(ps, name, ".weight", TSHAPE(out, in, k, k));
+    c->b = bias ? add_named(ps, name, ".bias", TSHAPE(out)) : NULL;
+    c->k = k;
+    c->down = down;
+    c->lrelu = lrelu;
+    c->act_gain = 1.0f;
+}
+
+void eq_conv_init(EqConv *c, Rng *init) {
+    rng_normal(init, c->w->data, tensor_numel(c->w), 0, 1);
+    if (c->b) for (int i = 0; i < c->b->shape[0]; i++) c->b->data[i] = 0;
+}
+
+Tensor *eq_conv(const EqConv *c, Tensor *x) {
+    const int fan_in = c->w->shape[1] * c->k * c->k;
+    Tensor *y = mg_conv2d(x, mg_affine(c->w, 1.0f / sqrtf((float)fan_in), 0), NULL, (ConvGeom){1, c->k / 2, 0, 1});
+    if (c->down) y = mg_avg_pool2d(y, 2, 2, 0);
+    if (c->b) y = bias4(y, c->b, 1.0f);
+    if (c->lrelu) return lrelu_gain(y, c->act_gain);
+    return c->act_gain == 1.0f ? y : mg_affine(y, c->act_gain, 0);
+}
+
+/* ---- modulated convolution (synthesis) ---- */
+
+void mod_conv_add(ModConv *c, ParamStore *ps, ParamStore *buffers, const char *name, int w_dim, int in, int out, int k,
+                  int up, int res, int torgb) {
+    char an[MG_PARAM_NAME];
+    snprintf(an, sizeof an, "%s.affine", name);
+    eq_linear_add(&c->affine, ps, an, w_dim, in, 1.0f, 0);
+    c->w = add_named(ps, name, ".weight", TSHAPE(out, in, k, k));
+    c->b = add_named(ps, name, ".bias", TSHAPE(out));
+    c->noise_strength = torgb ? NULL : add_named(ps, name, ".noise_strength", TSHAPE(1));
+    c->noise_const = torgb ? NULL : add_named(buffers, name, ".noise_const", TSHAPE(1, 1, res, res));
+    c->in = in;
+    c->out = out;
+    c->k = k;
+    c->up = up;
+    c->res = res;
+    c->demod = !torgb;
+}
+
+void mod_conv_init(ModConv *c, Rng *init) {
+    eq_linear_init(&c->affine, init, 1.0f);
+    rng_normal(init, c->w->data, tensor_numel(c->w), 0, 1);
+    for (int i = 0; i < c->out; i++) c->b->data[i] = 0;
+    if (c->noise_strength) c->noise_strength->data[0] = 0;
+    if (c->noise_const) rng_normal(init, c->noise_const->data, tensor_numel(c->noise_const), 0, 1);
+}
+
+Tensor *sg2_modulated_conv(Tensor *x, Tensor *weight, Tensor *styles, int demod) {
+    const int n = x->shape[0], in = weight->shape[1], out = weight->shape[0], k = weight->shape[2];
+    Tensor *y = mg_conv2d(mg_mul(x, mg_reshape(styles, TSHAPE(n, in, 1, 1))), weight, NULL, (ConvGeom){1, k / 2, 0, 1});
+    if (!demod) return y;
+    Tensor *wsq = mg_sum(mg_square(weight), 1u << 2 | 1u << 3, 0);                         /* [O,I] */
+    Tensor *d = mg_rsqrt(mg_affine(mg_matmul(mg_square(styles), wsq, 0, 1), 1.0f, 1e-8f));   /* [N,O] */
+    return mg_mul(y, mg_reshape(d, TSHAPE(n, out, 1, 1)));
+}
+
+Tensor *mod_conv(const ModConv *c, Tensor *x, Tensor *w, Sg2NoiseMode mode, Rng *rng) {
+    const int n = x->shape[0];
+    const float g = 1.0f / sqrtf((float)(c->in * c->k * c->k));
+    if (c->up) x = mg_upsample_bilinear(x, 2);                          /* [N,I,res,res] */
+    Tensor *s = eq_linear(&c->affine, w);                               /* [N,I] */
+    if (!c->demod) s = mg_affine(s, g, 0);
+    Tensor *y = sg2_modulated_conv(x, c->demod ? mg_affine(c->w, g, 0) : c->w, s, c->demod);   /* [N,O,res,res] */
+    if (c->noise_strength && mode != SG2_NOISE_NONE) {
+        Tensor *nz;
+        if (mode == SG2_NOISE_CONST) nz = c->noise_const;               /* [1,1,res,res] */
+        else {
+            nz = tensor_new(TSHAPE(n, 1, c->res, c->res));
+            rng_normal(rng, nz->data, tensor_numel(nz), 0, 1);
+        }
+        y = mg_add(y, mg_mul(nz, c->noise_strength));
+    }
+    y = bias4(y, c->b, 1.0f);
+    return c->demod ? lrelu_gain(y, 1.0f) : y;
+}

@@ -1,0 +1,138 @@
+/* StyleGAN2-style generator: parameters, mapping, synthesis.  The discriminator is in
+ * sg2_discriminator.c. */
+#include "models/stylegan2.h"
+#include "core/error.h"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+int sg2_channels(const Sg2Spec *s, int res) {
+    int c = s->ch_base / res;
+    return c < s->ch_max ? c : s->ch_max;
+}
+
+static int res_of(int block) { return 4 << block; }
+
+int sg2_add(Sg2 *g, Sg2Spec s, ParamStore *g_ps, ParamStore *d_ps, ParamStore *buffers) {
+    memset(g, 0, sizeof *g);
+    int nb = 1;
+    while (res_of(nb - 1) < s.resolution) nb++;
+    if (res_of(nb - 1) != s.resolution || s.resolution < 8 || s.resolution > 256)
+        return mg_error_set("--resolution %d: stylegan2 needs a power of two from 8 to 256, e.g. --resolution 64", s.resolution);
+    if (s.channels != 1 && s.channels != 3) return mg_error_set("--channels %d: 1 (grey) or 3 (RGB)", s.channels);
+    if (s.map_layers < 1 || s.map_layers > SG2_MAX_MAP) return mg_error_set("--map-layers %d: 1 to %d", s.map_layers, SG2_MAX_MAP);
+    if (s.z_dim < 1 || s.w_dim < 1) return mg_error_set("--z-dim %d / --w-dim %d: must be positive", s.z_dim, s.w_dim);
+    if (s.ch_max < 1 || s.ch_base / s.resolution < 1)
+        return mg_error_set("--ch-base %d / --ch-max %d: at least one channel at %dx%d", s.ch_base, s.ch_max, s.resolution, s.resolution);
+    g->s = s;
+    g->nblocks = nb;
+    g->num_ws = 2 * (nb - 1) + 2;
+    char name[MG_PARAM_NAME];
+    for (int i = 0; i < s.map_layers; i++) {                              /* mapping */
+        snprintf(name, sizeof name, "map.fc%d", i);
+        eq_linear_add(&g->map[i], g_ps, name, i ? s.w_dim : s.z_dim, s.w_dim, 0.01f, 1);
+    }
+    const int c4 = sg2_channels(&s, 4);
+    g->const_input = params_add(g_ps, "syn.const", TSHAPE(c4, 4, 4));
+    for (int b = 0; b < nb; b++) {                                        /* synthesis */
+        const int r = res_of(b), co = sg2_channels(&s, r), ci = b ? sg2_channels(&s, r / 2) : c4;
+        if (b) {
+            snprintf(name, sizeof name, "syn.b%d.conv0", r);
+            mod_conv_add(&g->conv0[b], g_ps, buffers, name, s.w_dim, ci, co, 3, 1, r, 0);
+        }
+        snprintf(name, sizeof name, "syn.b%d.conv1", r);
+        mod_conv_add(&g->conv1[b], g_ps, buffers, name, s.w_dim, co, co, 3, 0, r, 0);
+        snprintf(name, sizeof name, "syn.b%d.torgb", r);
+        mod_conv_add(&g->torgb[b], g_ps, buffers, name, s.w_dim, co, s.channels, 1, 0, r, 1);
+    }
+    g->w_avg = params_add(buffers, "map.w_avg", TSHAPE(s.w_dim));
+    /* discriminator: blocks from R down to 8, then the 4x4 epilogue */
+    const int cr = sg2_channels(&s, s.resolution);
+    eq_conv_add(&g->fromrgb, d_ps, "D.fromrgb", s.channels, cr, 1, 1, 0, 1);
+    for (int b = nb - 1; b >= 1; b--) {
+        const int r = res_of(b), ci = sg2_channels(&s, r), co = sg2_channels(&s, r / 2);
+        snprintf(name, sizeof name, "D.b%d.conv0", r);
+        eq_conv_add(&g->dconv0[b], d_ps, name, ci, ci, 3, 1, 0, 1);
+        snprintf(name, sizeof name, "D.b%d.conv1", r);
+        eq_conv_add(&g->dconv1[b], d_ps, name, ci, co, 3, 1, 1, 1);
+        g->dconv1[b].act_gain = sqrtf(0.5f);
+        snprintf(name, sizeof name, "D.b%d.skip", r);
+        eq_conv_add(&g->dskip[b], d_ps, name, ci, co, 1, 0, 1, 0);
+        g->dskip[b].act_gain = sqrtf(0.5f);
+    }
+    eq_conv_add(&g->econv, d_ps, "D.b4.conv", c4 + 1, c4, 3, 1, 0, 1);
+    eq_linear_add(&g->efc, d_ps, "D.b4.fc", c4 * 16, c4, 1.0f, 1);
+    eq_linear_add(&g->eout, d_ps, "D.b4.out", c4, 1, 1.0f, 0);
+    return 0;
+}
+
+void sg2_init_values(Sg2 *g, Rng *init) {
+    for (int i = 0; i < g->s.map_layers; i++) eq_linear_init(&g->map[i], init, 0.0f);
+    rng_normal(init, g->const_input->data, tensor_numel(g->const_input), 0, 1);
+    for (int b = 0; b < g->nblocks; b++) {
+        if (b) mod_conv_init(&g->conv0[b], init);
+        mod_conv_init(&g->conv1[b], init);
+        mod_conv_init(&g->torgb[b], init);
+    }
+    memset(g->w_avg->data, 0, sizeof(float) * g->s.w_dim);
+    eq_conv_init(&g->fromrgb, init);
+    for (int b = g->nblocks - 1; b >= 1; b--) {
+        eq_conv_init(&g->dconv0[b], init);
+        eq_conv_init(&g->dconv1[b], init);
+        eq_conv_init(&g->dskip[b], init);
+    }
+    eq_conv_init(&g->econv, init);
+    eq_linear_init(&g->efc, init, 0.0f);
+    eq_linear_init(&g->eout, init, 0.0f);
+}
+
+Tensor *sg2_mapping(const Sg2 *g, Tensor *z, float psi) {
+    Tensor *x = mg_mul(z, mg_rsqrt(mg_affine(mg_mean(mg_square(z), 1u << 1, 1), 1.0f, 1e-8f)));   /* [N,Z] / rms */
+    for (int i = 0; i < g->s.map_layers; i++) x = eq_linear(&g->map[i], x);                     /* [N,Wd] */
+    if (psi != 1.0f) {
+        Tensor *avg = tensor_wrap(TSHAPE(g->s.w_dim), g->w_avg->data);   /* a constant */
+        x = mg_add(avg, mg_affine(mg_sub(x, avg), psi, 0));
+    }
+    return x;
+}
+
+void sg2_track_w_avg(Sg2 *g, const Tensor *w, float beta) {
+    const int n = w->shape[0], d = w->shape[1];
+    for (int j = 0; j < d; j++) {
+        double m = 0;
+        for (int i = 0; i < n; i++) m += w->data[(size_t)i * d + j];
+        g->w_avg->data[j] += (1.0f - beta) * ((float)(m / n) - g->w_avg->data[j]);
+    }
+}
+
+Tensor *sg2_broadcast_w(const Sg2 *g, Tensor *w) {
+    const int n = w->shape[0], d = w->shape[1];
+    return mg_expand(mg_reshape(w, TSHAPE(n, 1, d)), TSHAPE(n, g->num_ws, d));   /* [N,num_ws,Wd] */
+}
+
+Tensor *sg2_mix(const Sg2 *g, Tensor *a, Tensor *b, int cutoff) {
+    if (cutoff <= 0) return b;
+    if (cutoff >= g->num_ws) return a;
+    Tensor *parts[2] = {mg_slice(a, 1, 0, cutoff), mg_slice(b, 1, cutoff, g->num_ws - cutoff)};
+    return mg_concat(2, parts, 1);
+}
+
+static Tensor *slot(Tensor *ws, int j) {                                 /* [N,num_ws,Wd] -> [N,Wd] */
+    return mg_reshape(mg_slice(ws, 1, j, 1), TSHAPE(ws->shape[0], ws->shape[2]));
+}
+
+Tensor *sg2_synthesis(const Sg2 *g, Tensor *ws, Sg2NoiseMode mode, Rng *rng) {
+    MG_CHECK(ws->ndim == 3 && ws->shape[1] == g->num_ws && ws->shape[2] == g->s.w_dim,
+             "sg2_synthesis: ws %s, expected [N,%d,%d]", tensor_shape_str(ws), g->num_ws, g->s.w_dim);
+    const int n = ws->shape[0], c4 = g->const_input->shape[0];
+    Tensor *x = mg_expand(mg_reshape(g->const_input, TSHAPE(1, c4, 4, 4)), TSHAPE(n, c4, 4, 4));
+    Tensor *img = NULL;
+    int j = 0;
+    for (int b = 0; b < g->nblocks; b++) {
+        if (b) x = mod_conv(&g->conv0[b], x, slot(ws, j++), mode, rng);
+        x = mod_conv(&g->conv1[b], x, slot(ws, j++), mode, rng);          /* [N,C_r,r,r] */
+        Tensor *y = mod_conv(&g->torgb[b], x, slot(ws, j), mode, rng);  /* [N,channels,r,r] */
+        img = img ? mg_add(mg_upsample_bilinear(img, 2), y) : y;
+    }
+    return img;
+}

@@ -1,0 +1,65 @@
+/* A StyleGAN2-style generator and discriminator (Karras et al. 2020, "config F" layout at small
+ * widths), built from the layers of models/sg2_layers.h.
+ *
+ * Mapping: z [N,Z] -> normalise (x / rms(x)) -> map_layers x (EqLinear lr_mul 0.01, leaky ReLU) -> w [N,Wd].
+ * Synthesis at resolution R = 4 * 2^k: a learned constant [C4,4,4]; block 4: conv, toRGB; block r
+ * (8..R): conv0 (bilinear 2x up), conv1, toRGB; img = up2(img) + toRGB(x).  Layer j of the
+ * num_ws = 2 k + 2 style slots is used by the j-th modulated conv; each toRGB uses the slot after
+ * its block's last conv (StyleGAN2's numbering).  ws [N,num_ws,Wd] (W+; W repeats one w).
+ * Discriminator (residual): fromRGB 1x1 -> per block r = R..8: conv 3x3, conv 3x3 + avgpool 2,
+ * skip avgpool 2 + 1x1 (no bias), (skip + x) / sqrt 2 -> at 4x4: minibatch stddev (group 4, one
+ * feature), conv 3x3, fc, fc -> [N,1].
+ * Channels at resolution r: min(ch_base / r, ch_max).
+ * Differences from the reference: bilinear up/down-sampling (avgpool) instead of FIR filters
+ * (the same [1,3,3,1] kernel up to borders), no fp16 clamping, no fused modconv. */
+#ifndef MG_STYLEGAN2_H
+#define MG_STYLEGAN2_H
+#include "models/sg2_layers.h"
+
+#define SG2_MAX_BLOCKS 7                 /* 4 .. 256 */
+#define SG2_MAX_WS (2 * SG2_MAX_BLOCKS)
+#define SG2_MAX_MAP 8
+
+typedef struct Sg2Spec {
+    int resolution, channels;            /* 8..256 (power of two), 1 or 3 */
+    int z_dim, w_dim, map_layers;        /* 512/512/8 in the paper */
+    int ch_base, ch_max;                 /* channels min(ch_base / r, ch_max) at resolution r */
+    int mbstd_group;                     /* 4 */
+} Sg2Spec;
+
+typedef struct Sg2 {
+    Sg2Spec s;
+    int nblocks, num_ws;                 /* blocks 4, 8, .., R */
+    /* generator */
+    EqLinear map[SG2_MAX_MAP];
+    Tensor *const_input;                 /* [C4,4,4] */
+    ModConv conv0[SG2_MAX_BLOCKS], conv1[SG2_MAX_BLOCKS], torgb[SG2_MAX_BLOCKS];   /* conv0 unused in block 0 */
+    Tensor *w_avg;                       /* buffer [Wd]: moving average of w (truncation centre) */
+    /* discriminator */
+    EqConv fromrgb, dconv0[SG2_MAX_BLOCKS], dconv1[SG2_MAX_BLOCKS], dskip[SG2_MAX_BLOCKS];   /* index = block, 1..nblocks-1 */
+    EqConv econv;                        /* epilogue at 4x4 */
+    EqLinear efc, eout;
+} Sg2;
+
+int sg2_channels(const Sg2Spec *s, int res);
+/* Adds the parameters (G into g_ps, D into d_ps, w_avg and noise buffers into buffers) and
+ * initialises them from init once the stores are finalised by the caller: call sg2_add, finalise
+ * the three stores, then sg2_init_values.  0 or -1 + mg_error (bad spec). */
+int sg2_add(Sg2 *g, Sg2Spec s, ParamStore *g_ps, ParamStore *d_ps, ParamStore *buffers);
+void sg2_init_values(Sg2 *g, Rng *init);
+
+/* z [N,Z] -> w [N,Wd].  psi < 1: truncation w_avg + psi (w - w_avg). */
+Tensor *sg2_mapping(const Sg2 *g, Tensor *z, float psi);
+/* w_avg <- w_avg + (1 - beta) (mean_N w - w_avg), beta 0.995 in the reference (not an op). */
+void sg2_track_w_avg(Sg2 *g, const Tensor *w, float beta);
+/* w [N,Wd] -> ws [N,num_ws,Wd] (W as W+) */
+Tensor *sg2_broadcast_w(const Sg2 *g, Tensor *w);
+/* style mixing: slots < cutoff from a, the rest from b (both [N,num_ws,Wd]) */
+Tensor *sg2_mix(const Sg2 *g, Tensor *a, Tensor *b, int cutoff);
+/* ws [N,num_ws,Wd] -> images [N,C,R,R] (linear output, about (-1, 1)) */
+Tensor *sg2_synthesis(const Sg2 *g, Tensor *ws, Sg2NoiseMode mode, Rng *rng);
+/* images [N,C,R,R] -> logits [N,1] */
+Tensor *sg2_discriminator(const Sg2 *g, Tensor *img);
+/* minibatch standard deviation feature: x [N,C,H,W] -> [N,C+1,H,W] (groups of min(group, N)) */
+Tensor *sg2_mbstd(Tensor *x, int group);
+#endif

@@ -1,0 +1,54 @@
+#include "train/model_stylegan2.h"
+#include "core/error.h"
+#include <stdlib.h>
+
+typedef struct {
+    Sg2 net;
+    float psi;
+    Tensor *pl_mean, *ada;      /* buffers [1], [4] */
+} Sg2Model;
+
+static Tensor *g_fwd(GanModel *m, Tensor *z, int training) {
+    Sg2Model *s = m->impl;
+    Tensor *w = sg2_mapping(&s->net, mg_reshape(z, TSHAPE(z->shape[0], z->shape[1])), s->psi);   /* [N,Wd] */
+    return sg2_synthesis(&s->net, sg2_broadcast_w(&s->net, w), SG2_NOISE_CONST, NULL);          /* [N,C,R,R] */
+}
+
+static Tensor *d_fwd(GanModel *m, Tensor *x, int training) {
+    Sg2Model *s = m->impl;
+    return mg_reshape(sg2_discriminator(&s->net, x), TSHAPE(x->shape[0], 1, 1, 1));
+}
+
+static void free_sg2(GanModel *m) {
+    params_free(m->g_ps);
+    params_free(m->d_ps);
+    free(m->impl);
+}
+
+int gan_stylegan2_init(GanModel *m, Sg2Spec spec, Rng *init) {
+    Sg2Model *s = mg_xcalloc(1, sizeof *s);
+    ParamStore *g = params_new(), *d = params_new(), *b = params_new();
+    if (sg2_add(&s->net, spec, g, d, b)) {
+        params_free(g);
+        params_free(d);
+        params_free(b);
+        free(s);
+        return -1;
+    }
+    s->psi = 1.0f;
+    s->pl_mean = params_add(b, "train.pl_mean", TSHAPE(1));
+    s->ada = params_add(b, "train.ada", TSHAPE(4));
+    params_finalize(g);
+    params_finalize(d);
+    params_finalize(b);
+    params_set_requires_grad(b, 0);
+    sg2_init_values(&s->net, init);
+    *m = (GanModel){.z_dim = spec.z_dim, .channels = spec.channels, .size = spec.resolution, .g_ps = g, .d_ps = d,
+                    .buffers = b, .g_forward = g_fwd, .d_forward = d_fwd, .free_impl = free_sg2, .impl = s};
+    return 0;
+}
+
+Sg2 *gan_stylegan2_net(GanModel *m) { return m->g_forward == g_fwd ? &((Sg2Model *)m->impl)->net : NULL; }
+void gan_stylegan2_set_psi(GanModel *m, float psi) { if (m->g_forward == g_fwd) ((Sg2Model *)m->impl)->psi = psi; }
+float *gan_stylegan2_pl_mean(GanModel *m) { return ((Sg2Model *)m->impl)->pl_mean->data; }
+float *gan_stylegan2_ada_state(GanModel *m) { return ((Sg2Model *)m->impl)->ada->data; }
