@@ -12,10 +12,12 @@
  *   conv_dw:  d/dx = conv_dx(gy, u), d/dgy = conv_fwd(x, u)
  * conv_transpose2d is conv_dx with PyTorch's ConvTranspose2d weight layout [Ci,Co/g,K,K], which is
  * exactly the layout of the weight of the convolution it transposes.
- * Each op is im2row/row2im over a chunk of images and one sgemm per group (kernels/conv.h). */
+ * Each op is im2row/row2im over a chunk of images and one sgemm per group (kernels/conv.h); stride-1
+ * convolutions without groups use the column layout instead (kernels/conv_col.h). */
 #include "ops/ops.h"
 #include "ops/op_util.h"
 #include "kernels/conv.h"
+#include "kernels/conv_col.h"
 #include "kernels/gemm.h"
 #include "kernels/reduce.h"
 #include <omp.h>
@@ -83,6 +85,85 @@ static int single_window(const int *xs, int K, Geo g) {
     return g.groups == 1 && g.pad == 0 && xs[2] == K && xs[3] == K;
 }
 
+/* ---- stride 1, one group: column layout (kernels/conv_col.h), same chunking as below ----
+ * Per chunk of n images: col [KKC, n HoWo]; y [Co, n HoWo] = w @ col; dx: col = w^T @ gy, col2im;
+ * dw: gy [Co, n HoWo] @ col^T.  gy/y are moved between [n,Co,HoWo] and [Co, n HoWo] unless n = 1. */
+static int column_path(Geo g) { return g.stride == 1 && g.groups == 1; }
+
+typedef struct {
+    int C, T;                   /* chunks, threads */
+    long maxcols;               /* columns of the largest chunk */
+} ColPlan;
+
+static ColPlan col_plan(int N, int HoWo, long flops) {
+    ColPlan p = {n_chunks(N, flops), omp_get_max_threads(), 0};
+    p.maxcols = (long)((N + p.C - 1) / p.C) * HoWo;
+    return p;
+}
+
+static void conv_fwd_col(const Tensor *x, const Tensor *w, int pad, Tensor *y) {
+    const int N = x->shape[0], Ci = x->shape[1], H = x->shape[2], W = x->shape[3], Co = w->shape[0], K = w->shape[2];
+    const int Ho = y->shape[2], Wo = y->shape[3], HoWo = Ho * Wo, KKC = Ci * K * K;
+    ColPlan p = col_plan(N, HoWo, 2L * N * HoWo * Co * KKC);
+    Arena *s = scratch();
+    float *col = arena_alloc(s, (size_t)p.T * KKC * p.maxcols * sizeof(float));
+    float *tmp = arena_alloc(s, (size_t)p.T * Co * p.maxcols * sizeof(float));
+#pragma omp parallel for schedule(dynamic, 1) if (p.C > 1)
+    for (int t = 0; t < p.C; t++) {
+        int n0, n1, me = omp_get_thread_num();
+        chunk(N, p.C, t, &n0, &n1);
+        const int n = n1 - n0;
+        float *c = col + (size_t)me * KKC * p.maxcols, *yt = tmp + (size_t)me * Co * p.maxcols;
+        float *yn = y->data + (size_t)n0 * Co * HoWo;
+        KERNEL(x->dev, im2col)(x->data + (size_t)n0 * Ci * H * W, (ColShape){n, Ci, H, W, K, pad, Ho, Wo}, c);
+        KERNEL(x->dev, gemm)(0, 0, Co, n * HoWo, KKC, 1.0f, w->data, KKC, c, n * HoWo, 0.0f, n == 1 ? yn : yt, n * HoWo);
+        if (n > 1) KERNEL(x->dev, cnhw_to_nchw)(yt, n, Co, HoWo, yn);
+    }
+}
+
+static void conv_dx_col(const Tensor *gy, const Tensor *w, int pad, Tensor *gx) {
+    const int N = gy->shape[0], Co = gy->shape[1], Ho = gy->shape[2], Wo = gy->shape[3], HoWo = Ho * Wo;
+    const int Ci = gx->shape[1], H = gx->shape[2], W = gx->shape[3], K = w->shape[2], KKC = Ci * K * K;
+    ColPlan p = col_plan(N, HoWo, 2L * N * HoWo * Co * KKC);
+    Arena *s = scratch();
+    float *col = arena_alloc(s, (size_t)p.T * KKC * p.maxcols * sizeof(float));
+    float *tmp = arena_alloc(s, (size_t)p.T * Co * p.maxcols * sizeof(float));
+#pragma omp parallel for schedule(dynamic, 1) if (p.C > 1)
+    for (int t = 0; t < p.C; t++) {
+        int n0, n1, me = omp_get_thread_num();
+        chunk(N, p.C, t, &n0, &n1);
+        const int n = n1 - n0;
+        float *c = col + (size_t)me * KKC * p.maxcols, *gt = tmp + (size_t)me * Co * p.maxcols;
+        const float *gn = gy->data + (size_t)n0 * Co * HoWo;
+        if (n > 1) KERNEL(gy->dev, nchw_to_cnhw)(gn, n, Co, HoWo, gt);
+        KERNEL(gy->dev, gemm)(1, 0, KKC, n * HoWo, Co, 1.0f, w->data, KKC, n > 1 ? gt : gn, n * HoWo, 0.0f, c, n * HoWo);
+        KERNEL(gy->dev, col2im)(c, (ColShape){n, Ci, H, W, K, pad, Ho, Wo}, gx->data + (size_t)n0 * Ci * H * W);
+    }
+}
+
+static void conv_dw_col(const Tensor *x, const Tensor *gy, int pad, Tensor *gw) {
+    const int N = x->shape[0], Ci = x->shape[1], H = x->shape[2], W = x->shape[3], Co = gy->shape[1];
+    const int Ho = gy->shape[2], Wo = gy->shape[3], HoWo = Ho * Wo, K = gw->shape[2], KKC = Ci * K * K;
+    ColPlan p = col_plan(N, HoWo, 2L * N * HoWo * Co * KKC);
+    const size_t wn = (size_t)Co * KKC;
+    Arena *s = scratch();
+    float *col = arena_alloc(s, (size_t)p.T * KKC * p.maxcols * sizeof(float));
+    float *tmp = arena_alloc(s, (size_t)p.T * Co * p.maxcols * sizeof(float));
+    float *part = arena_alloc(s, (size_t)p.C * wn * sizeof(float));      /* per-chunk partial gw */
+#pragma omp parallel for schedule(dynamic, 1) if (p.C > 1)
+    for (int t = 0; t < p.C; t++) {
+        int n0, n1, me = omp_get_thread_num();
+        chunk(N, p.C, t, &n0, &n1);
+        const int n = n1 - n0;
+        float *c = col + (size_t)me * KKC * p.maxcols, *gt = tmp + (size_t)me * Co * p.maxcols;
+        const float *gn = gy->data + (size_t)n0 * Co * HoWo;
+        if (n > 1) KERNEL(x->dev, nchw_to_cnhw)(gn, n, Co, HoWo, gt);
+        KERNEL(x->dev, im2col)(x->data + (size_t)n0 * Ci * H * W, (ColShape){n, Ci, H, W, K, pad, Ho, Wo}, c);
+        KERNEL(x->dev, gemm)(0, 1, Co, KKC, n * HoWo, 1.0f, n > 1 ? gt : gn, n * HoWo, c, n * HoWo, 0.0f, part + t * wn, KKC);
+    }
+    KERNEL(x->dev, sum_rows)(p.C, wn, part, gw->data);
+}
+
 /* x [N,Ci,H,W], w [Co,Ci/g,K,K] -> [N,Co,Ho,Wo] */
 static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
     x = mg_contiguous(x);
@@ -96,6 +177,11 @@ static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
     Tensor *y = tensor_new(TSHAPE(N, Co, Ho, Wo));
     if (single_window(x->shape, K, g)) {            /* y [N,Co] = x [N,KKC] @ w^T */
         KERNEL(x->dev, gemm)(0, 1, N, Co, KKC, 1.0f, x->data, KKC, w->data, KKC, 0.0f, y->data, Co);
+        set_geo(ad_record("conv2d", y, 2, (Tensor *[]){x, w}, fwd_bw), g);
+        return y;
+    }
+    if (column_path(g)) {
+        conv_fwd_col(x, w, g.pad, y);
         set_geo(ad_record("conv2d", y, 2, (Tensor *[]){x, w}, fwd_bw), g);
         return y;
     }
@@ -137,9 +223,14 @@ static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
         set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
         return gx;
     }
+    Tensor *gx = tensor_zeros(TSHAPE(xs[0], xs[1], xs[2], xs[3]));
+    if (column_path(g)) {
+        conv_dx_col(gy, w, g.pad, gx);
+        set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
+        return gx;
+    }
     const int C = n_chunks(N, 2L * N * HoWo * Co * KKC), T = omp_get_max_threads();
     const long maxcols = (long)((N + C - 1) / C) * HoWo;
-    Tensor *gx = tensor_zeros(TSHAPE(xs[0], xs[1], xs[2], xs[3]));
     Arena *s = scratch();
     float *gyp = arena_alloc(s, (size_t)T * Co * maxcols * sizeof(float));    /* per thread [cols, Co] (NHWC) */
     float *row = arena_alloc(s, (size_t)T * KKC * maxcols * sizeof(float));   /* per thread [cols, KKC] */
@@ -171,6 +262,11 @@ static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int K) {
     Tensor *gw = tensor_new(TSHAPE(Co, Cig, K, K));
     if (single_window(x->shape, K, g) && HoWo == 1) {   /* gw [Co,KKC] = gy[N,Co]^T @ x [N,KKC] */
         KERNEL(x->dev, gemm)(1, 0, Co, KKC, N, 1.0f, gy->data, Co, x->data, KKC, 0.0f, gw->data, KKC);
+        set_geo(ad_record("conv2d_weight_grad", gw, 2, (Tensor *[]){x, gy}, dw_bw), g);
+        return gw;
+    }
+    if (column_path(g)) {
+        conv_dw_col(x, gy, g.pad, gw);
         set_geo(ad_record("conv2d_weight_grad", gw, 2, (Tensor *[]){x, gy}, dw_bw), g);
         return gw;
     }

@@ -2,7 +2,8 @@
  *   upsample_nearest <-> downsample_sum (sum over f x f blocks),
  *   upsample_bilinear <-> upsample_bilinear_adjoint.
  * All four are linear, so their gradients of any order are these ops again.
- * avg_pool2d is a depthwise conv2d with a constant 1/k^2 weight: its gradients are conv's. */
+ * avg_pool2d is a depthwise conv2d with a constant 1/k^2 weight (its gradients are conv's), or, for
+ * disjoint k x k blocks, downsample_sum / k^2. */
 #include "ops/ops.h"
 #include "ops/op_util.h"
 #include "kernels/resample.h"
@@ -55,6 +56,8 @@ Tensor *mg_avg_pool2d(Tensor *x, int k, int stride, int pad) {
     MG_CHECK(x->ndim == 4, "avg_pool2d of %s (needs [N,C,H,W])", tensor_shape_str(x));
     MG_CHECK(k >= 1 && stride >= 1 && pad >= 0 && 2 * pad <= k, "avg_pool2d with k %d, stride %d, pad %d", k, stride,
              pad);
+    if (k == stride && pad == 0 && x->shape[2] % k == 0 && x->shape[3] % k == 0)   /* disjoint blocks: block sums / k^2 */
+        return mg_affine(resample(DOWN_SUM, x, k), 1.0f / (float)(k * k), 0);
     int C = x->shape[1];
     Tensor *w = tensor_full(TSHAPE(C, 1, k, k), 1.0f / (float)(k * k));   /* [C,1,k,k] */
     return mg_conv2d(x, w, NULL, (ConvGeom){stride, pad, 0, C});

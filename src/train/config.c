@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const train_cfg_names[] = {"dcgan-course", "dcgan", "vae", NULL};
+const char *const train_cfg_names[] = {"dcgan-course", "dcgan", "vae", "stylegan2", NULL};
 static const char *const d_batch_names[] = {"separate", "joint", NULL};
 static const char *const init_names[] = {"dcgan", "torch", NULL};
 static const char *const d_norm_names[] = {"auto", "bn", "none", "sn", NULL};
@@ -37,7 +37,7 @@ static const Field fields[] = {
     F("snap", T_INT, snap, 1, 1e9, NULL, 0, 1, "500", "steps between snapshots (grid, checkpoint, diversity)"),
     F("batch", T_INT, batch, 2, 65536, NULL, 1, 1, "64", "batch size"),
     F("seed", T_LONG, seed, 0, 2147483647.0, NULL, 1, 1, "1", "seed of every random draw"),
-    F("cfg", T_ENUM, cfg, 0, 0, train_cfg_names, 1, 1, "dcgan-course", "model: the course DCGAN (28x28), the DCGAN paper's (16..256), or a convolutional VAE (DCGAN-shaped encoder/decoder)"),
+    F("cfg", T_ENUM, cfg, 0, 0, train_cfg_names, 1, 1, "dcgan-course", "model: the course DCGAN (28x28), the DCGAN paper's (16..256), a convolutional VAE (DCGAN-shaped encoder/decoder), or a StyleGAN2-style generator (32..256, docs/stylegan2.md)"),
     F("resolution", T_INT, resolution, 0, 256, NULL, 1, 1, "64", "dcgan: image side, a power of two 16..256, images resized to it (0: 64; dcgan-course: 28)"),
     F("channels", T_INT, channels, 0, 3, NULL, 1, 1, "3", "dcgan: 1 grey or 3 RGB (0: 1)"),
     F("z-dim", T_INT, z_dim, 0, 4096, NULL, 1, 1, "100", "latent size (0: dcgan 100, dcgan-course 64)"),
@@ -47,9 +47,9 @@ static const Field fields[] = {
     F("n-classes", T_INT, n_classes, 0, 100000, NULL, 1, 1, "10", "conditional: number of classes (0: as many as the data has)"),
     F("loss", T_ENUM, loss, 0, 0, gan_loss_names, 1, 1, "wgan-gp", "objective"),
     F("n-critic", T_INT, n_critic, 1, 100, NULL, 1, 1, "5", "D updates per G update"),
-    F("lr", T_FLOAT, lr, 0, 1e30, NULL, 1, 1, "0.0002", "Adam learning rate of G (and of D unless --lr-d)"),
+    F("lr", T_FLOAT, lr, 0, 1e30, NULL, 1, 1, "0.0002", "Adam learning rate of G (and of D unless --lr-d); 0: 0.0002, stylegan2 0.0025"),
     F("lr-d", T_FLOAT, lr_d, 0, 1e30, NULL, 1, 1, "0.0004", "D's learning rate if different (two time-scale update rule); 0 = --lr"),
-    F("betas", T_PAIR, betas, 0, 0.999999, NULL, 1, 1, "0.5,0.999", "Adam betas of G and D"),
+    F("betas", T_PAIR, betas, 0, 0.999999, NULL, 1, 1, "0.5,0.999", "Adam betas of G and D; 0,0: 0.5,0.999, stylegan2 0,0.99"),
     F("ema", T_FLOAT, ema, 0, 0.999999, NULL, 1, 1, "0.999", "decay of G's EMA used for the grids (0: none)"),
     F("gp-lambda", T_FLOAT, gp_lambda, 0, 1e6, NULL, 1, 1, "10", "weight of the WGAN-GP gradient penalty"),
     F("beta", T_FLOAT, beta, 0, 1e6, NULL, 1, 1, "1", "vae: weight of the KL term (the loss is sum-of-squares reconstruction + beta KL)"),
@@ -58,6 +58,14 @@ static const Field fields[] = {
     F("label-smooth", T_FLOAT, label_smooth, 0, 0.5, NULL, 1, 1, "0.1", "bce: real target 1 - s"),
     F("init", T_ENUM, init, 0, 0, init_names, 1, 1, "torch", "weights N(0,0.02) (DCGAN paper) or PyTorch's default"),
     F("d-norm", T_ENUM, d_norm, 0, 0, d_norm_names, 1, 1, "sn", "D's normalisation: batch norm, none, spectral norm; auto = bn, none for wgan-gp"),
+    F("w-dim", T_INT, w_dim, 0, 4096, NULL, 1, 1, "128", "stylegan2: size of w (0: = z-dim)"),
+    F("map-layers", T_INT, map_layers, 0, 8, NULL, 1, 1, "8", "stylegan2: fully connected layers of the mapping network (0: 8)"),
+    F("ch-base", T_INT, ch_base, 0, 1 << 20, NULL, 1, 1, "1024", "stylegan2: channels at resolution r are min(ch-base / r, ch-max) (0: 1024)"),
+    F("ch-max", T_INT, ch_max, 0, 4096, NULL, 1, 1, "64", "stylegan2: most channels of a layer (0: 64)"),
+    F("r1-gamma", T_FLOAT, r1_gamma, -1, 1e6, NULL, 1, 1, "0.05", "stylegan2: R1 weight on reals, every 16 D steps (-1: 0.0002 R^2 / batch, the reference's heuristic)"),
+    F("pl-weight", T_FLOAT, pl_weight, 0, 1e6, NULL, 1, 1, "2", "stylegan2: path-length regularisation weight, every 4 G steps (0: off)"),
+    F("mixing", T_FLOAT, mixing, 0, 1, NULL, 1, 1, "0.9", "stylegan2: style-mixing probability"),
+    F("ema-kimg", T_DOUBLE, ema_kimg, 0, 1e9, NULL, 1, 1, "10", "stylegan2: half-life of G's moving average in kimg (0: batch x 10/32), ramped up over the first 5% of images"),
     F("resume", T_STR, resume, 0, 0, NULL, 0, 0, "runs/x/checkpoint.safetensors", "continue from a checkpoint"),
     F("config", T_STR, config, 0, 0, NULL, 0, 0, "run.json", "options from a JSON file (keys: option names with _ for -)"),
 };
@@ -73,9 +81,10 @@ void train_config_defaults(TrainConfig *c) {
     c->cfg = 0;
     c->loss = GAN_BCE;
     c->n_critic = 1;
-    c->lr = 2e-4f;
-    c->betas[0] = 0.5f;
-    c->betas[1] = 0.999f;
+    c->lr = 0;                  /* resolved per model */
+    c->r1_gamma = -1;
+    c->pl_weight = 2;
+    c->mixing = 0.9f;
     c->gp_lambda = 10.0f;
     c->beta = 1.0f;
     c->fresh_z = 1;
@@ -276,6 +285,30 @@ int train_config_resolve(TrainConfig *c) {
     if (c->steps < 1) c->steps = 1;
     if (c->loss == GAN_WGAN_GP && c->d_batch == 1)
         return mg_error_set("morphogan train: --d-batch joint has no meaning for --loss wgan-gp (its critic has no batch norm); use --d-batch separate");
+    const int sg2 = c->cfg == TC_CFG_STYLEGAN2;
+    if (c->lr == 0) c->lr = sg2 ? 0.0025f : 2e-4f;
+    if (c->betas[0] == 0 && c->betas[1] == 0) {
+        c->betas[0] = sg2 ? 0.0f : 0.5f;
+        c->betas[1] = sg2 ? 0.99f : 0.999f;
+    }
+    if (sg2) {
+        if (c->cond) return mg_error_set("morphogan train: --cfg stylegan2 is unconditional here; leave --cond out (conditional: --cfg dcgan)");
+        if (c->loss != GAN_BCE) return mg_error_set("morphogan train: --cfg stylegan2 trains with the non-saturating logistic loss; use --loss bce");
+        if (c->n_critic != 1) return mg_error_set("morphogan train: --cfg stylegan2 takes one D step per G step; leave --n-critic out");
+        if (!c->resolution) c->resolution = 64;
+        if (!c->channels) c->channels = 1;
+        if (!c->z_dim) c->z_dim = 128;
+        if (!c->w_dim) c->w_dim = c->z_dim;
+        if (!c->map_layers) c->map_layers = 8;
+        if (!c->ch_base) c->ch_base = 1024;
+        if (!c->ch_max) c->ch_max = 64;
+        if (c->r1_gamma < 0) c->r1_gamma = 0.0002f * c->resolution * c->resolution / c->batch;
+        if (c->ema_kimg == 0) c->ema_kimg = c->batch * 10.0 / 32.0;
+        int r = c->resolution;
+        if (r < 32 || (r & (r - 1)) || c->channels == 2)
+            return mg_error_set("morphogan train: --resolution %d --channels %d: stylegan2 needs a power of two from 32 to 256 and 1 or 3 channels", r, c->channels);
+        return 0;
+    }
     if (c->cfg == TC_CFG_COURSE) {
         if ((c->resolution && c->resolution != 28) || (c->channels && c->channels != 1) || (c->z_dim && c->z_dim != 64) ||
             (c->g_width && c->g_width != 64) || (c->d_width && c->d_width != 16))

@@ -33,10 +33,15 @@ typedef struct TrainConfig {
     float label_smooth;
     int init;                   /* 0 dcgan N(0, 0.02), 1 torch default */
     int d_norm;                 /* TC_DNORM_*: D's normalisation (auto resolves to bn, or none for wgan-gp) */
+    /* stylegan2 */
+    int w_dim, map_layers, ch_base, ch_max;   /* 0: the model's default (resolved) */
+    float r1_gamma;             /* < 0: the reference's heuristic 0.0002 R^2 / batch (resolved) */
+    float pl_weight, mixing;
+    double ema_kimg;            /* G EMA half-life in kimg; 0: batch 10 / 32 (resolved) */
 } TrainConfig;
 
-enum { TC_CFG_COURSE, TC_CFG_DCGAN, TC_CFG_VAE };
-extern const char *const train_cfg_names[];     /* "dcgan-course", "dcgan", "vae", NULL */
+enum { TC_CFG_COURSE, TC_CFG_DCGAN, TC_CFG_VAE, TC_CFG_STYLEGAN2 };
+extern const char *const train_cfg_names[];     /* "dcgan-course", "dcgan", "vae", "stylegan2", NULL */
 
 void train_config_defaults(TrainConfig *c);
 /* Parses argv[1..] onto c.  Returns 0, 1 when --help was printed, or -1 after printing a one-line

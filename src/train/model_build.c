@@ -3,10 +3,15 @@
 #include "io/checkpoint.h"
 #include "train/model_dcgan.h"
 #include "train/model_dcgan_course.h"
+#include "train/model_stylegan2.h"
 #include <stdlib.h>
 #include <string.h>
 
 int train_build_model(GanModel *m, const TrainConfig *c, Rng *init) {
+    if (c->cfg == TC_CFG_STYLEGAN2) {
+        Sg2Spec s = {c->resolution, c->channels, c->z_dim, c->w_dim, c->map_layers, c->ch_base, c->ch_max, 4};
+        return gan_stylegan2_init(m, s, init);
+    }
     if (c->cfg == TC_CFG_COURSE) {
         gan_dcgan_course_init(m, c->d_norm == TC_DNORM_BN, c->d_norm == TC_DNORM_SN, c->init == 0, init);
         return 0;
@@ -16,6 +21,8 @@ int train_build_model(GanModel *m, const TrainConfig *c, Rng *init) {
                    c->cfg == TC_CFG_VAE ? 2 * c->z_dim : 1};
     return gan_dcgan_init(m, s, init);
 }
+
+int train_has_ema(const TrainConfig *c) { return c->ema > 0 || c->cfg == TC_CFG_STYLEGAN2; }
 
 int train_load_model(const char *ckpt, TrainConfig *c, GanModel *m, Ema *ema) {
     char *arch = ckpt_read_arch(ckpt);
@@ -29,10 +36,10 @@ int train_load_model(const char *ckpt, TrainConfig *c, GanModel *m, Ema *ema) {
     if (train_build_model(m, c, &init)) return mg_error_set("%s: %s", ckpt, mg_error_get());
     Adam og = adam_default(c->lr, c->betas[0], c->betas[1]), od = og;
     memset(ema, 0, sizeof *ema);
-    if (c->ema > 0) *ema = ema_new(m->g_ps, c->ema);
+    if (train_has_ema(c)) *ema = ema_new(m->g_ps, c->ema > 0 ? c->ema : 0.999f);
     Rng rng = rng_new(0);
     Checkpoint ck = {.nparts = 3,
-                     .part = {{"G.", m->g_ps, &og, c->ema > 0 ? ema : NULL}, {c->cfg == TC_CFG_VAE ? "E." : "D.", m->d_ps, &od, NULL},
+                     .part = {{"G.", m->g_ps, &og, train_has_ema(c) ? ema : NULL}, {c->cfg == TC_CFG_VAE ? "E." : "D.", m->d_ps, &od, NULL},
                               {"buf.", m->buffers, NULL, NULL}},
                      .rng = &rng};
     if (ckpt_load(ckpt, &ck)) {

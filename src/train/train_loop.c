@@ -7,6 +7,7 @@
 #include "train/diversity.h"
 #include "train/gan_step.h"
 #include "train/vae_step.h"
+#include "train/sg2_step.h"
 #include "train/model_build.h"
 #include "train/runlog.h"
 #include "train/samples.h"
@@ -36,6 +37,7 @@ typedef struct Run {
     Dataset data;
     GanModel m;
     GanTrainer tr;
+    Sg2Trainer sg2;             /* stylegan2: its trainer (the optimisers then live here, not in tr) */
     Ema ema;
     Rng rng;
     Checkpoint ck;
@@ -51,7 +53,7 @@ static int snapshot(Run *r, long step) {
     GanModel *m = &r->m;
     char path[TC_PATH + 64];
     mg_step_reset();
-    Tensor *x = samples_generate(m, r->zfix, c->cond ? r->glabels : NULL, GRID_N, c->ema > 0 ? r->ema.shadow : NULL);   /* [64,C,S,S] */
+    Tensor *x = samples_generate(m, r->zfix, c->cond ? r->glabels : NULL, GRID_N, r->ema.shadow);   /* [64,C,S,S] */
     snprintf(path, sizeof path, "%s/samples_%06ld.png", c->outdir, step);
     if (samples_write_grid(path, x, 8)) return -1;
     const int dim = m->channels * m->size * m->size;
@@ -108,14 +110,25 @@ static int setup(Run *r, long *step) {
     t->smooth = c->label_smooth;
     t->fresh_z = c->fresh_z;
     t->joint_d = c->d_batch == 1;
-    if (c->ema > 0) {
-        r->ema = ema_new(r->m.g_ps, c->ema);
+    if (train_has_ema(c)) {
+        r->ema = ema_new(r->m.g_ps, c->ema > 0 ? c->ema : 0.999f);
         t->ema = &r->ema;
+    }
+    Adam *og = &t->opt_g, *od = &t->opt_d;
+    if (c->cfg == TC_CFG_STYLEGAN2) {
+        Sg2Trainer *s = &r->sg2;
+        sg2_trainer_init(s, &r->m, c->batch, c->lr, c->betas[0], c->betas[1], c->r1_gamma);
+        s->ema = &r->ema;
+        s->ema_kimg = (float)c->ema_kimg;
+        s->pl_weight = c->pl_weight;
+        s->mixing = c->mixing;
+        og = &s->opt_g;
+        od = &s->opt_d;
     }
     r->rng = rng_new((unsigned long long)c->seed + 0x9e3779b97f4a7c15ull);
     r->arch = train_config_to_json(c);
     r->ck = (Checkpoint){.nparts = 3,
-                         .part = {{"G.", r->m.g_ps, &t->opt_g, t->ema}, {c->cfg == TC_CFG_VAE ? "E." : "D.", r->m.d_ps, &t->opt_d, NULL},
+                         .part = {{"G.", r->m.g_ps, og, t->ema}, {c->cfg == TC_CFG_VAE ? "E." : "D.", r->m.d_ps, od, NULL},
                                   {"buf.", r->m.buffers, NULL, NULL}},
                          .rng = &r->rng, .arch = r->arch};
     *step = 0;
@@ -130,8 +143,9 @@ static int setup(Run *r, long *step) {
     snprintf(path, sizeof path, "%s/config.json", c->outdir);
     FILE *f = fopen(path, "w");
     if (!f || fprintf(f, "%s\n", r->arch) < 0 || fclose(f)) return mg_error_set("%s: cannot write", path);
-    if (!(r->log = runlog_open(c->outdir, "log.csv", c->cfg == TC_CFG_VAE ? "step,kimg,recon,kl,loss,seconds"
-                                                                          : "step,kimg,loss_d,loss_g,gp,seconds", *step))) return -1;
+    const char *cols = c->cfg == TC_CFG_VAE ? "step,kimg,recon,kl,loss,seconds"
+                     : c->cfg == TC_CFG_STYLEGAN2 ? "step,kimg,loss_d,loss_g,r1,pl,seconds" : "step,kimg,loss_d,loss_g,gp,seconds";
+    if (!(r->log = runlog_open(c->outdir, "log.csv", cols, *step))) return -1;
     if (!(r->snaps = runlog_open(c->outdir, "snapshots.csv", "step,kimg,pixel_var,nn_classes,nn_largest", *step)))
         return -1;
     return 0;
@@ -141,6 +155,7 @@ static void teardown(Run *r) {
     if (r->log) fclose(r->log);
     if (r->snaps) fclose(r->snaps);
     if (r->tr.z) gan_trainer_free(&r->tr);
+    if (r->sg2.z) sg2_trainer_free(&r->sg2);
     if (r->ema.shadow) ema_free(&r->ema);
     if (r->m.g_ps) gan_model_free(&r->m);
     free(r->arch);
@@ -168,14 +183,19 @@ int train_run(const TrainConfig *c) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_sa);
     const long first = step;
-    const int vae = c->cfg == TC_CFG_VAE;
+    const int vae = c->cfg == TC_CFG_VAE, sg2 = c->cfg == TC_CFG_STYLEGAN2;
     const char *const name[2] = {vae ? "recon" : "loss_d", vae ? "kl" : "loss_g"};
     double t0 = now_s(), last_print = t0, sum_d = 0, sum_g = 0;
     int nsum = 0;
     rc = 0;
     for (long s = step; s < c->steps; s++) {
         GanStepResult g;
-        if (vae) {                              /* columns: recon, kl, loss */
+        float pl = 0;
+        if (sg2) {                              /* columns: loss_d, loss_g, r1, pl */
+            Sg2StepResult v = sg2_train_step(&r->sg2, s, batches_get, &b, &r->rng);
+            g = (GanStepResult){v.loss_d, v.loss_g, v.r1};
+            pl = v.pl;
+        } else if (vae) {                              /* columns: recon, kl, loss */
             VaeStepResult v = vae_train_step(&r->tr, c->beta, s, batches_get, &b, &r->rng);
             g = (GanStepResult){v.recon, v.kl, v.loss};
         } else
@@ -196,8 +216,12 @@ int train_run(const TrainConfig *c) {
         sum_d += g.loss_d;
         sum_g += g.loss_g;
         nsum++;
-        fprintf(r->log, "%ld,%.3f,%.6g,%.6g,%.6g,%.3f\n", s + 1, (s + 1) * (double)c->batch / 1000.0, g.loss_d, g.loss_g,
-                g.gp, now_s() - t0);
+        if (sg2)
+            fprintf(r->log, "%ld,%.3f,%.6g,%.6g,%.6g,%.6g,%.3f\n", s + 1, (s + 1) * (double)c->batch / 1000.0, g.loss_d, g.loss_g,
+                    g.gp, pl, now_s() - t0);
+        else
+            fprintf(r->log, "%ld,%.3f,%.6g,%.6g,%.6g,%.3f\n", s + 1, (s + 1) * (double)c->batch / 1000.0, g.loss_d, g.loss_g,
+                    g.gp, now_s() - t0);
         const int last = s + 1 == c->steps;
         double now = now_s();
         if (now - last_print >= 2.0 || last || interrupted) {
