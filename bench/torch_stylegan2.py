@@ -7,8 +7,9 @@ The modulated convolution is written as in the reference implementation's fused 
 modulated per sample, one grouped convolution), an independent formulation of the C code's
 input-modulation form.  Parameter names are the C names ("syn.b8.conv0.weight", ...).
 
-Bench:  /usr/bin/python3 bench/torch_stylegan2.py --threads 2 --batch 32 --steps 10 --resolution 64
-prints "steps/s X" (steps after --warmup are timed)."""
+Bench:  /usr/bin/python3 bench/torch_stylegan2.py --threads 2 --batch 32 --steps 16 --resolution 64
+prints a line and "RESULT impl=torch steps_per_s=X peak_rss_mb=Y" (steps after --warmup are timed;
+--steps 16 spans one R1 interval and four path-length intervals, as the C bench)."""
 import argparse, math, sys, time
 import numpy as np, torch, torch.nn.functional as F
 
@@ -236,7 +237,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--batch', type=int, default=32)
-    ap.add_argument('--steps', type=int, default=10)
+    ap.add_argument('--steps', type=int, default=16)
     ap.add_argument('--warmup', type=int, default=2)
     ap.add_argument('--resolution', type=int, default=64)
     ap.add_argument('--ch-base', type=int, default=1024)
@@ -254,7 +255,11 @@ def main():
     t0 = time.perf_counter()
     for s in range(a.warmup, a.warmup + a.steps): t.step(s, real)
     dt = time.perf_counter() - t0
-    print(f'steps/s {a.steps / dt:.4f}  (batch {a.batch}, {a.resolution}x{a.resolution}, threads {a.threads}, torch {torch.__version__})')
+    import resource
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(f'torch stylegan2: {a.steps / dt:.4f} steps/s ({a.steps * a.batch / dt:.1f} img/s), batch {a.batch}, '
+          f'{a.resolution}x{a.resolution}, {a.threads} threads, {a.steps} timed steps, peak RSS {rss:.0f} MB, torch {torch.__version__}')
+    print(f'RESULT impl=torch steps_per_s={a.steps / dt:.5f} peak_rss_mb={rss:.1f}')
 
 
 if __name__ == '__main__':
