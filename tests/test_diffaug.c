@@ -1,10 +1,12 @@
 /* Differentiable augmentation (train/diffaug.c): each transform on a tiny hand-checked image, the
  * geometric conventions against data/augment.c, inverses, untouched samples, the draws (fixed
  * words per sample, their distributions), reproducibility, gradients (first and second order),
- * and an R1 penalty through the augmentation differentiated with respect to a small D's weights. */
+ * an R1 penalty through the augmentation differentiated with respect to a small D's weights, and all
+ * of it against PyTorch (fixtures/diffaug.safetensors, tools/make_diffaug_fixtures.py). */
 #include "gradcheck.h"
 #include "core/error.h"
 #include "data/augment.h"
+#include "io/safetensors.h"
 #include "train/diffaug.h"
 #include <omp.h>
 
@@ -354,6 +356,77 @@ TEST(r1_through_augmentation_wrt_d_weights) {
     mg_step_reset();
 }
 
+/* ---- PyTorch parity (fixtures/diffaug.safetensors) ---- */
+
+static Tensor *fx_get(const StFile *f, const char *name) {
+    const StTensor *st = st_find(f, name);
+    MG_CHECK(st && st->ndim <= MG_MAXDIM, "%s: no tensor %s of at most 4 dimensions", f->path, name);
+    int shape[MG_MAXDIM];
+    for (int i = 0; i < st->ndim; i++) shape[i] = (int)st->shape[i];
+    Tensor *t = tensor_new(st->ndim, shape);
+    st_read_f32(st, t->data);
+    return t;
+}
+
+static int close_to(const char *what, const Tensor *got, const Tensor *want, double tol) {
+    double worst = 0;
+    for (size_t i = 0; i < tensor_numel(want); i++)
+        worst = fmax(worst, fabs((double)got->data[i] - want->data[i]) / fmax(1.0, fabs(want->data[i])));
+    if (getenv("PARITY_VERBOSE")) printf("   %-8s worst relative error %.2e (tol %.0e)\n", what, worst, tol);
+    if (!(worst <= tol) || !tensor_same_shape(got, want)) {
+        fprintf(stderr, "  %s: %s vs %s, worst error %.3g (tol %g)\n", what, tensor_shape_str(got), tensor_shape_str(want),
+                worst, tol);
+        return 0;
+    }
+    return 1;
+}
+
+static Tensor *r1_of(const DiffAugSample *s, Tensor *x, Tensor *w, Tensor *b, int create) {
+    Tensor *loss = mg_sum_all(mg_square(d_logits(diffaug_apply_samples(x, s), w, b)));
+    Tensor *gx;
+    mg_grad(1, &loss, NULL, 1, &x, &gx, create);
+    return mg_sum_all(mg_square(gx));
+}
+
+TEST(torch_parity) {
+    const char *dir = getenv("MORPHOGAN_FIXTURES");
+    char path[512];
+    snprintf(path, sizeof path, "%s/diffaug.safetensors", dir ? dir : "fixtures");
+    StFile f;
+    if (st_open(path, &f)) {
+        CHECK_MSG(0, "%s", mg_error_get());
+        return;
+    }
+    Tensor *x = fx_get(&f, "x"), *P = fx_get(&f, "params");       /* [4,3,8,8], [4,11] */
+    x->requires_grad = 1;
+    int N = x->shape[0];
+    DiffAugSample s[4];
+    CHECK(N == 4 && P->shape[1] == 11);
+    for (int n = 0; n < N; n++) {
+        const float *p = P->data + n * 11;
+        s[n] = (DiffAugSample){(int)p[0], (int)p[1], (int)p[2], (int)p[3], p[4], p[5], p[6],
+                               (int)p[7], (int)p[8], (int)p[9], (int)p[10]};
+    }
+    Tensor *y = diffaug_apply_samples(x, s);
+    CHECK(close_to("y", y, fx_get(&f, "y"), 2e-6));
+    Tensor *R = fx_get(&f, "R"), *gx;
+    mg_grad(1, &y, &R, 1, &x, &gx, 0);
+    CHECK(close_to("gx", gx, fx_get(&f, "gx"), 2e-6));
+    Tensor *w = fx_get(&f, "w"), *b = fx_get(&f, "b");
+    w->requires_grad = b->requires_grad = 1;
+    int old = mg_set_grad_enabled(1);
+    Tensor *r1 = r1_of(s, x, w, b, 1);
+    CHECK(close_to("r1", r1, fx_get(&f, "r1"), 1e-5));
+    Tensor *in[3] = {w, b, x}, *g[3];
+    mg_grad(1, &r1, NULL, 3, in, g, 0);
+    mg_set_grad_enabled(old);
+    CHECK(close_to("r1.gw", g[0], fx_get(&f, "r1.gw"), 1e-4));
+    CHECK(close_to("r1.gb", g[1], fx_get(&f, "r1.gb"), 1e-4));
+    CHECK(close_to("r1.gx", g[2], fx_get(&f, "r1.gx"), 1e-4));
+    st_close(&f);
+    mg_step_reset();
+}
+
 int main(void) {
     RUN(geometric_by_hand);
     RUN(geometric_matches_data_augment);
@@ -366,5 +439,6 @@ int main(void) {
     RUN(settings_checked);
     RUN(gradients_through_augmentation);
     RUN(r1_through_augmentation_wrt_d_weights);
+    RUN(torch_parity);
     return test_summary();
 }
