@@ -1,5 +1,5 @@
-/* Differentiable augmentation: per-sample draws from fixed Philox words, then colour transforms
- * (broadcast elementwise ops), one pixel gather for flip / rotation / translation, and a cutout mask. */
+/* Differentiable augmentation: per-sample draws from fixed Philox words, then the colour transforms
+ * (broadcast elementwise ops) and one pixel gather for flip / rotation / translation / cutout. */
 #include "train/diffaug.h"
 #include "core/error.h"
 #include "ops/ops.h"
@@ -124,52 +124,70 @@ static int source_pixel(const DiffAugSample *s, int H, int W, int y, int x) {
     return yy * W + xx;
 }
 
-enum { P_BRIGHTNESS, P_SATURATION_M1, P_CONTRAST_M1 };
+/* [N,1,1,1] constant: one coefficient per sample */
+static Tensor *per_sample(int N, const float *v) { return tensor_from(TSHAPE(N, 1, 1, 1), v); }
 
-/* [N,1,1,1] constant: one colour parameter per sample (factors minus 1) */
-static Tensor *per_sample(int N, const DiffAugSample *s, int which) {
-    Tensor *t = tensor_new(TSHAPE(N, 1, 1, 1));
-    for (int n = 0; n < N; n++)
-        t->data[n] = which == P_BRIGHTNESS ? s[n].brightness : which == P_SATURATION_M1 ? s[n].saturation - 1 : s[n].contrast - 1;
-    return t;
+/* Brightness b, saturation s and contrast c together.  With P the channel mean at each pixel and M
+ * the mean of the sample (MP = PM = M), saturation P + s(I - P) and contrast M + c(I - M) commute,
+ * and applied to x + b they give
+ *     y = a x + (beta P x + gamma M x + b),   a = c s,  beta = c (1 - s),  gamma = 1 - c
+ * (s = 1 for one channel, where P = I).  Two full-size passes and a channel mean, instead of one
+ * pass per term; a sample with b = 0, s = c = 1 gets 1 x + 0 = x exactly. */
+static Tensor *colour(Tensor *x, const DiffAugSample *s) {
+    const int N = x->shape[0], C = x->shape[1];
+    float *a = mg_xmalloc(4 * (size_t)N * sizeof *a), *beta = a + N, *gamma = beta + N, *b = gamma + N;
+    int any_a = 0, any_beta = 0, any_gamma = 0, any_b = 0;
+    for (int n = 0; n < N; n++) {
+        float sat = C > 1 ? s[n].saturation : 1, con = s[n].contrast;
+        a[n] = con * sat;
+        beta[n] = con * (1 - sat);
+        gamma[n] = 1 - con;
+        b[n] = s[n].brightness;
+        any_a |= a[n] != 1;
+        any_beta |= beta[n] != 0;
+        any_gamma |= gamma[n] != 0;
+        any_b |= b[n] != 0;
+    }
+    Tensor *y = x;
+    if (any_a || any_beta || any_gamma || any_b) {
+        Tensor *shift = any_b ? per_sample(N, b) : NULL;                             /* [N,1,1,1] */
+        Tensor *px = any_beta || any_gamma ? mg_mean(x, 1u << 1, 1) : NULL;          /* [N,1,H,W] */
+        if (any_gamma) {
+            Tensor *t = mg_mul(mg_mean(px, 3u << 2, 1), per_sample(N, gamma));        /* [N,1,1,1] */
+            shift = shift ? mg_add(shift, t) : t;
+        }
+        if (any_beta) {
+            Tensor *t = mg_mul(px, per_sample(N, beta));                               /* [N,1,H,W] */
+            shift = shift ? mg_add(t, shift) : t;
+        }
+        y = any_a ? mg_mul(x, per_sample(N, a)) : x;
+        if (shift) y = mg_add(y, shift);
+    }
+    free(a);
+    return y;
 }
 
 Tensor *diffaug_apply_samples(Tensor *x, const DiffAugSample *s) {
     MG_CHECK(x->ndim == 4, "augmentation of %s (needs [N,C,H,W])", tensor_shape_str(x));
-    const int N = x->shape[0], C = x->shape[1], H = x->shape[2], W = x->shape[3];
-    int bright = 0, sat = 0, con = 0, geo = 0, cut = 0;
+    const int N = x->shape[0], H = x->shape[2], W = x->shape[3];
+    int geo = 0;
     for (int n = 0; n < N; n++) {
-        bright |= s[n].brightness != 0;
-        sat |= s[n].saturation != 1 && C > 1;
-        con |= s[n].contrast != 1;
-        geo |= s[n].xflip || (s[n].rot90 & 3) || s[n].dy || s[n].dx;
-        cut |= s[n].cut_y1 > s[n].cut_y0 && s[n].cut_x1 > s[n].cut_x0;
+        geo |= s[n].xflip || (s[n].rot90 & 3) || s[n].dy || s[n].dx ||
+               (s[n].cut_y1 > s[n].cut_y0 && s[n].cut_x1 > s[n].cut_x0);
         MG_CHECK(!(s[n].rot90 & 1) || H == W, "augmentation: a quarter turn of %dx%d images", H, W);
     }
-    Tensor *y = x;   /* [N,C,H,W] throughout */
-    if (bright) y = mg_add(y, per_sample(N, s, P_BRIGHTNESS));
-    if (sat) {       /* y + (y - mean over channels) (s - 1) */
-        Tensor *m = mg_mean(y, 1u << 1, 1);                                        /* [N,1,H,W] */
-        y = mg_add(y, mg_mul(mg_sub(y, m), per_sample(N, s, P_SATURATION_M1)));
-    }
-    if (con) {       /* y + (y - mean of the sample) (c - 1) */
-        Tensor *m = mg_mean(y, 7u << 1, 1);                                        /* [N,1,1,1] */
-        y = mg_add(y, mg_mul(mg_sub(y, m), per_sample(N, s, P_CONTRAST_M1)));
-    }
-    if (geo) {
-        int *map = mg_xmalloc((size_t)N * H * W * sizeof *map);                    /* [N, H*W] */
-        for (int n = 0; n < N; n++)
+    Tensor *y = colour(x, s);                                                           /* [N,C,H,W] */
+    if (geo) {      /* flip, turn, shift and cutout: one map, the cut pixels read nothing (-1) */
+        int *map = mg_xmalloc((size_t)N * H * W * sizeof *map);                        /* [N, H*W] */
+        for (int n = 0; n < N; n++) {
+            int *m = map + (size_t)n * H * W;
             for (int i = 0; i < H; i++)
-                for (int j = 0; j < W; j++) map[((size_t)n * H + i) * W + j] = source_pixel(&s[n], H, W, i, j);
+                for (int j = 0; j < W; j++) m[i * W + j] = source_pixel(&s[n], H, W, i, j);
+            for (int i = s[n].cut_y0; i < s[n].cut_y1; i++)
+                for (int j = s[n].cut_x0; j < s[n].cut_x1; j++) m[i * W + j] = -1;
+        }
         y = mg_gather_pixels(y, map);      /* the op keeps its own copy */
         free(map);
-    }
-    if (cut) {
-        Tensor *mask = tensor_full(TSHAPE(N, 1, H, W), 1.0f);                      /* constant [N,1,H,W] */
-        for (int n = 0; n < N; n++)
-            for (int i = s[n].cut_y0; i < s[n].cut_y1; i++)
-                for (int j = s[n].cut_x0; j < s[n].cut_x1; j++) mask->data[((size_t)n * H + i) * W + j] = 0;
-        y = mg_mul(y, mask);
     }
     return y;
 }
