@@ -18,9 +18,10 @@ while [ "$r" -le "$REPEAT" ]; do
   r=$((r + 1))
 done
 grep '^RESULT' "$res" | awk '
-  { split($2, i, "="); split($3, m, "="); v[i[2]] = v[i[2]] " " m[2] }
+  { split($2, i, "="); split($3, m, "="); split($4, b, "="); v[i[2]] = v[i[2]] " " m[2]; bv[i[2]] = bv[i[2]] " " b[2] }
   function median(s,   n, a, i, j, t) { n = split(s, a, " ")
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-  END { c = median(v["morphogan"]); t = median(v["torch"])
-        printf "median ms per forward+backward: morphogan %.3f, torch %.3f, speed C/torch %.2fx\n", c, t, t / c }'
+  END { c = median(v["morphogan"]); t = median(v["torch"]); cb = median(bv["morphogan"]); tb = median(bv["torch"])
+        printf "ms per forward+backward, median of the means: morphogan %.3f, torch %.3f, speed C/torch %.2fx\n", c, t, t / c
+        printf "ms per forward+backward, median of the bests: morphogan %.3f, torch %.3f, speed C/torch %.2fx\n", cb, tb, tb / cb }'
