@@ -13,8 +13,9 @@
  *   translate    integer shift (dy, dx), each uniform in {-s..s}, s = round(translate * size),
  *                zero fill
  *   cutout       zero a round(cutout*H) x round(cutout*W) rectangle centred on a uniform pixel
- * The colour transforms are written x + (x - m)(f - 1) and the geometric ones are one
- * mg_gather_pixels, so a sample whose draws leave it untouched comes out bitwise unchanged.
+ * The three colour transforms commute and are applied as one per-sample affine map of x, its channel
+ * mean and its mean (diffaug.c); flip, turn, shift and cutout are one mg_gather_pixels (the cut
+ * pixels read nothing).  A sample whose draws leave it untouched comes out bitwise unchanged.
  *
  * Random draws: with p == 0 or ops == 0 nothing is drawn and x itself is returned.  Otherwise
  * exactly N * DA_WORDS_PER_SAMPLE words are consumed from rng: sample n's values are the words
