@@ -79,6 +79,12 @@ static float word_normal(const Rng *r, int n, int slot) {
     return v;
 }
 
+/* an integer uniform in [0, n) from a uniform u in [0, 1) (clamped against rounding up to n) */
+static int below(float u, int n) {
+    int k = (int)(u * (float)n);
+    return k < n ? k : n - 1;
+}
+
 void diffaug_draw(const DiffAug *a, int N, int H, int W, Rng *rng, DiffAugSample *out) {
     const int sy = (int)lroundf(a->translate * (float)H), sx = (int)lroundf(a->translate * (float)W);
     const int ch = (int)lroundf(a->cutout * (float)H), cw = (int)lroundf(a->cutout * (float)W);
@@ -86,17 +92,17 @@ void diffaug_draw(const DiffAug *a, int N, int H, int W, Rng *rng, DiffAugSample
         DiffAugSample s = {.saturation = 1, .contrast = 1};
 #define GATE(bit, slot) ((a->ops & (bit)) && word_uniform(rng, n, slot) < a->p)
         if (GATE(DA_XFLIP, SLOT_XFLIP_GATE)) s.xflip = word_uniform(rng, n, SLOT_XFLIP) < 0.5f;
-        if (GATE(DA_ROT90, SLOT_ROT_GATE)) s.rot90 = (int)(word_uniform(rng, n, SLOT_ROT) * 4);
+        if (GATE(DA_ROT90, SLOT_ROT_GATE)) s.rot90 = below(word_uniform(rng, n, SLOT_ROT), 4);
         if (GATE(DA_TRANSLATE, SLOT_TRANSLATE_GATE)) {
-            s.dy = (int)(word_uniform(rng, n, SLOT_DY) * (float)(2 * sy + 1)) - sy;
-            s.dx = (int)(word_uniform(rng, n, SLOT_DX) * (float)(2 * sx + 1)) - sx;
+            s.dy = below(word_uniform(rng, n, SLOT_DY), 2 * sy + 1) - sy;
+            s.dx = below(word_uniform(rng, n, SLOT_DX), 2 * sx + 1) - sx;
         }
         if (GATE(DA_BRIGHTNESS, SLOT_BRIGHTNESS_GATE)) s.brightness = a->brightness_sd * word_normal(rng, n, SLOT_BRIGHTNESS);
         if (GATE(DA_CONTRAST, SLOT_CONTRAST_GATE)) s.contrast = exp2f(a->contrast_sd * word_normal(rng, n, SLOT_CONTRAST));
         if (GATE(DA_SATURATION, SLOT_SATURATION_GATE))
             s.saturation = exp2f(a->saturation_sd * word_normal(rng, n, SLOT_SATURATION));
         if (GATE(DA_CUTOUT, SLOT_CUTOUT_GATE) && ch > 0 && cw > 0) {
-            int cy = (int)(word_uniform(rng, n, SLOT_CUT_Y) * (float)H), cx = (int)(word_uniform(rng, n, SLOT_CUT_X) * (float)W);
+            int cy = below(word_uniform(rng, n, SLOT_CUT_Y), H), cx = below(word_uniform(rng, n, SLOT_CUT_X), W);
             int y0 = cy - ch / 2, x0 = cx - cw / 2;
             s.cut_y0 = y0 < 0 ? 0 : y0;
             s.cut_y1 = y0 + ch > H ? H : y0 + ch;
