@@ -2,6 +2,7 @@
  * finite differences (first order: tol 4e-3 relative with h = 1e-2 or 2.5e-3; second order: tol 1e-2). */
 #include "gradcheck.h"
 #include "kernels/gemm.h"
+#include <omp.h>
 
 #define H 1e-2
 #define TOL 4e-3
@@ -125,6 +126,46 @@ TEST(reductions) {
     CHECK(gradcheck2("logsumexp", f_lse, NULL, 1, &l, 0, H, TOL2, 50));
 }
 
+/* sums over a block of dims between kept ones (the channel mean of [N,C,H,W]) at a size that is
+ * threaded: against a plain double loop in the same order (so bitwise), and the same for 1 and 2 threads */
+TEST(middle_axis_sums_threaded) {
+    int N = 4, C = 3, Hh = 48, W = 40;
+    Tensor *x = gc_input(TSHAPE(N, C, Hh, W), 9, -1, 1);
+    unsigned masks[] = {0x2, 0x6, 0x4};
+    int old = omp_get_max_threads();
+    for (size_t k = 0; k < sizeof masks / sizeof masks[0]; k++) {
+        omp_set_num_threads(1);
+        Tensor *y1 = mg_sum(x, masks[k], 1);
+        omp_set_num_threads(2);
+        Tensor *y2 = mg_sum(x, masks[k], 1);
+        CHECK(!memcmp(y1->data, y2->data, tensor_numel(y1) * sizeof(float)));
+        int ok = 1;
+        for (int n = 0; n < N; n++) {
+            if (masks[k] == 0x2)
+                for (int p = 0; p < Hh * W; p++) {
+                    double s = 0;
+                    for (int c = 0; c < C; c++) s += x->data[(n * C + c) * Hh * W + p];
+                    ok &= y1->data[n * Hh * W + p] == (float)s;
+                }
+            else if (masks[k] == 0x6)
+                for (int w = 0; w < W; w++) {
+                    double s = 0;
+                    for (int c = 0; c < C; c++) for (int i = 0; i < Hh; i++) s += x->data[((n * C + c) * Hh + i) * W + w];
+                    ok &= y1->data[n * W + w] == (float)s;
+                }
+            else
+                for (int c = 0; c < C; c++) for (int w = 0; w < W; w++) {
+                    double s = 0;
+                    for (int i = 0; i < Hh; i++) s += x->data[((n * C + c) * Hh + i) * W + w];
+                    ok &= y1->data[(n * C + c) * W + w] == (float)s;
+                }
+        }
+        CHECK_MSG(ok, "sum over mask 0x%x", masks[k]);
+    }
+    omp_set_num_threads(old);
+    mg_step_reset();
+}
+
 static Tensor *f_permute(Tensor *const *x, void *c) { return mg_mul(mg_permute(x[0], (int[]){2, 0, 3, 1}), mg_permute(x[0], (int[]){2, 0, 3, 1})); }
 static Tensor *f_reshape(Tensor *const *x, void *c) { return mg_reshape(mg_permute(x[0], (int[]){1, 0, 2, 3}), TSHAPE(-1, 10)); }
 static Tensor *f_expand(Tensor *const *x, void *c) { return mg_expand(x[0], TSHAPE(3, 2, 4, 5)); }
@@ -200,6 +241,7 @@ int main(void) {
     RUN(unary_grads);
     RUN(leaky_relu_second_order);
     RUN(reductions);
+    RUN(middle_axis_sums_threaded);
     RUN(shape_ops);
     RUN(matmul_all_transposes);
     RUN(linear_second_order);

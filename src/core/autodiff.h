@@ -28,6 +28,7 @@ struct Node {
     float f[4];                 /* scalar parameters of the op (slope, eps, ...) */
     int p[12];                  /* integer parameters (axes, stride, padding, ...) */
     Tensor *aux[2];             /* constant tensors the backward needs (masks, batch stats): not differentiated */
+    const int *imap;            /* integer table the backward needs (pixel maps of gather_pixels), arena memory */
     int needed;                 /* scratch of mg_grad */
 };
 

@@ -73,6 +73,13 @@ Tensor *mg_upsample_nearest(Tensor *x, int factor);            /* [N,C,H,W] -> [
 Tensor *mg_upsample_bilinear(Tensor *x, int factor);           /* align_corners=False, as PyTorch */
 Tensor *mg_avg_pool2d(Tensor *x, int k, int stride, int pad);  /* count_include_pad=True */
 
+/* ---- per-sample pixel remapping (ops/gather.c) ---- */
+/* x[N,C,H,W] -> [N,C,H,W]: y[n,c,p] = x[n,c,map[n*H*W + p]], or 0 where the entry is -1; map [N,H*W]
+ * (pixel p = row*W + col) is shared by the channels of a sample: translations, flips, quarter turns. */
+Tensor *mg_gather_pixels(Tensor *x, const int *map);
+/* its adjoint: y[n,c,q] = sum of g[n,c,p] over the p with map[n*H*W + p] == q */
+Tensor *mg_scatter_add_pixels(Tensor *g, const int *map);
+
 /* ---- regularisation ---- */
 Tensor *mg_dropout(Tensor *x, float p, Rng *rng, int training);   /* inverted dropout */
 

@@ -84,6 +84,32 @@ void cpu_reduce_sum(const int *sh, unsigned axes, const float *x, float *out) {
         }
         return;
     }
+    /* reduced dims form one block between kept ones (e.g. the channel dim of NCHW: a channel mean
+     * per pixel): x is [A, B, C] with B reduced, out[a, c] = sum over b of x[a, b, c] in increasing b,
+     * in double - the general loop's order, so the same numbers - vectorised over runs of c */
+    int first_red = -1, last_red = -1;
+    for (int i = 0; i < 4; i++)
+        if ((axes >> i & 1) && sh[i] > 1) { if (first_red < 0) first_red = i; last_red = i; }
+    int red_block = first_red >= 0;
+    for (int i = first_red; red_block && i <= last_red; i++) if (!(axes >> i & 1) && sh[i] > 1) red_block = 0;
+    if (red_block) {
+        size_t A = 1, B = 1, C = 1;
+        for (int i = 0; i < first_red; i++) A *= sh[i];
+        for (int i = first_red; i <= last_red; i++) B *= sh[i];
+        for (int i = last_red + 1; i < 4; i++) C *= sh[i];
+        const size_t runs = (C + 255) / 256;
+#pragma omp parallel for schedule(static) if (in_total > 32768)
+        for (size_t t = 0; t < A * runs; t++) {
+            size_t a = t / runs, c0 = (t % runs) * 256, c1 = c0 + 256 < C ? c0 + 256 : C;
+            double acc[256] = {0};
+            for (size_t b = 0; b < B; b++) {
+                const float *p = x + (a * B + b) * C;
+                for (size_t c = c0; c < c1; c++) acc[c - c0] += p[c];
+            }
+            for (size_t c = c0; c < c1; c++) out[a * C + c] = (float)acc[c - c0];
+        }
+        return;
+    }
     /* general case: one output element per iteration, loops over the reduced dims */
 #pragma omp parallel for schedule(static) if (in_total > 32768)
     for (size_t o = 0; o < out_total; o++) {
