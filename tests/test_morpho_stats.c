@@ -90,6 +90,23 @@ TEST(identical_groups_have_p_one) {
     CHECK(g.p == 1 && g.t == 0 && g.d == 0);
 }
 
+/* D against scipy.stats.ks_2samp (statistic) on hand-sized samples, with ties and NANs; p against
+ * the Kolmogorov series evaluated by hand (lambda = (sqrt(ne) + 0.12 + 0.11/sqrt(ne)) D) */
+TEST(kolmogorov_smirnov_two_sample) {
+    double a[] = {1, 2, 3, 4, 5}, b[] = {2.5, 3.5, 6, 7, 8, 9, NAN}, p;
+    CHECK_NEAR(ks_two_sample(a, 5, b, 7, &p), 2.0 / 3.0, 1e-12);            /* scipy: 0.6666666666666667 */
+    double ne = 30.0 / 11.0, lam = (sqrt(ne) + 0.12 + 0.11 / sqrt(ne)) * (2.0 / 3.0), q = 0;
+    for (int k = 1; k <= 100; k++) q += (k % 2 ? 2 : -2) * exp(-2.0 * k * k * lam * lam);
+    CHECK_NEAR(p, q, 1e-12);
+    double c[] = {1, 2, 2, 3}, d[] = {2, 2, 4};
+    CHECK_NEAR(ks_two_sample(c, 4, d, 3, NULL), 1.0 / 3.0, 1e-12);           /* scipy: 0.33333333333333337 (ties) */
+    CHECK_NEAR(ks_two_sample(a, 5, a, 5, &p), 0.0, 1e-15);
+    CHECK_NEAR(p, 1.0, 1e-12);
+    CHECK(isnan(ks_two_sample(a, 5, b + 6, 1, NULL)));                       /* only a NAN: empty */
+    GroupComparison g;
+    CHECK(compare_groups(c, 4, d, 3, &g) == 0 && fabs(g.ks - 1.0 / 3.0) < 1e-12);
+}
+
 int main(void) {
     RUN(incbeta_closed_forms);
     RUN(t_cdf_closed_forms);
@@ -98,5 +115,6 @@ int main(void) {
     RUN(welch_and_cohens_d_by_hand);
     RUN(nan_values_are_skipped_and_small_groups_refused);
     RUN(identical_groups_have_p_one);
+    RUN(kolmogorov_smirnov_two_sample);
     return test_summary();
 }

@@ -51,16 +51,17 @@ int compare_table(const CsvTable *t, const char *label_col, const char *group_a,
 }
 
 void compare_print(FILE *f, const char *a, const char *b, const CompareResult *res, int n) {
-    fprintf(f, "%s (reference) vs %s; d = Cohen's d of %s - %s with 95%% CI; p = Welch's t-test, two-sided\n", a, b, b, a);
-    fprintf(f, "%-14s %6s %6s %11s %11s %11s %8s %22s %9s %9s\n", "measure", "n1", "n2", "mean1", "mean2",
-            "diff", "rel", "d [95% CI]", "t", "p");
+    fprintf(f, "%s (reference) vs %s; d = Cohen's d of %s - %s with 95%% CI; p = Welch's t-test, two-sided; KS = two-sample\n"
+               "Kolmogorov-Smirnov statistic (sup of the CDF difference)\n", a, b, b, a);
+    fprintf(f, "%-14s %6s %6s %11s %11s %11s %8s %22s %9s %9s %6s\n", "measure", "n1", "n2", "mean1", "mean2",
+            "diff", "rel", "d [95% CI]", "t", "p", "KS");
     for (int k = 0; k < n; k++) {
         const GroupComparison *g = &res[k].g;
         if (!res[k].ok) { fprintf(f, "%-14s  (fewer than 2 values in a group)\n", res[k].column); continue; }
         char ci[64];
         snprintf(ci, sizeof ci, "%.2f [%.2f, %.2f]", g->d, g->d_lo, g->d_hi);
-        fprintf(f, "%-14s %6d %6d %11.4g %11.4g %11.4g %7.1f%% %22s %9.3g %9.2g\n", res[k].column, g->n1, g->n2,
-                g->mean1, g->mean2, g->diff, 100 * g->rel_diff, ci, g->t, g->p);
+        fprintf(f, "%-14s %6d %6d %11.4g %11.4g %11.4g %7.1f%% %22s %9.3g %9.2g %6.3f\n", res[k].column, g->n1, g->n2,
+                g->mean1, g->mean2, g->diff, 100 * g->rel_diff, ci, g->t, g->p, g->ks);
     }
 }
 
@@ -69,15 +70,15 @@ int compare_write_csv(const char *path, const char *a, const char *b, const Comp
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     if (!f) return mg_error_set("%s: cannot write", tmp);
-    fprintf(f, "measure,group1,group2,n1,n2,mean1,mean2,sd1,sd2,diff,rel_diff,cohens_d,d_ci_lo,d_ci_hi,welch_t,welch_df,p\n");
+    fprintf(f, "measure,group1,group2,n1,n2,mean1,mean2,sd1,sd2,diff,rel_diff,cohens_d,d_ci_lo,d_ci_hi,welch_t,welch_df,p,ks,ks_p\n");
     for (int k = 0; k < n; k++) {
         const GroupComparison *g = &res[k].g;
         csv_write_field(f, res[k].column);
         fputc(',', f); csv_write_field(f, a);
         fputc(',', f); csv_write_field(f, b);
-        if (!res[k].ok) { fprintf(f, ",%d,%d,,,,,,,,,,,,\n", g->n1, g->n2); continue; }
-        fprintf(f, ",%d,%d,%.8g,%.8g,%.8g,%.8g,%.8g,%.8g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", g->n1, g->n2, g->mean1,
-                g->mean2, g->sd1, g->sd2, g->diff, g->rel_diff, g->d, g->d_lo, g->d_hi, g->t, g->df, g->p);
+        if (!res[k].ok) { fprintf(f, ",%d,%d,,,,,,,,,,,,,,\n", g->n1, g->n2); continue; }
+        fprintf(f, ",%d,%d,%.8g,%.8g,%.8g,%.8g,%.8g,%.8g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", g->n1, g->n2, g->mean1,
+                g->mean2, g->sd1, g->sd2, g->diff, g->rel_diff, g->d, g->d_lo, g->d_hi, g->t, g->df, g->p, g->ks, g->ks_p);
     }
     if (fclose(f) != 0 || rename(tmp, path) != 0) {
         unlink(tmp);

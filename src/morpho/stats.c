@@ -1,5 +1,6 @@
 #include "morpho/stats.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Continued fraction for I_x(a, b) (modified Lentz), valid and fast for x < (a + 1) / (a + b + 2). */
@@ -55,6 +56,47 @@ static void mean_sd(const double *x, int n, int *cnt, double *mean, double *sd) 
     *sd = k > 1 ? sqrt(ss / (k - 1)) : NAN;
 }
 
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int sorted_finite(const double *x, int n, double *out) {
+    int k = 0;
+    for (int i = 0; i < n; i++) if (!isnan(x[i])) out[k++] = x[i];
+    qsort(out, k, sizeof *out, cmp_double);
+    return k;
+}
+
+double ks_two_sample(const double *x1, int n1, const double *x2, int n2, double *p) {
+    double *a = malloc(sizeof(double) * (n1 + 1)), *b = malloc(sizeof(double) * (n2 + 1)), d = NAN;
+    int na = a ? sorted_finite(x1, n1, a) : 0, nb = b ? sorted_finite(x2, n2, b) : 0;
+    if (na > 0 && nb > 0) {
+        d = 0;
+        for (int i = 0, j = 0; i < na || j < nb;) {      /* step both CDFs past the next value (ties together) */
+            double v = j >= nb || (i < na && a[i] <= b[j]) ? a[i] : b[j];
+            while (i < na && a[i] == v) i++;
+            while (j < nb && b[j] == v) j++;
+            d = fmax(d, fabs((double)i / na - (double)j / nb));
+        }
+    }
+    if (p) {
+        *p = NAN;
+        if (!isnan(d)) {
+            double ne = (double)na * nb / (na + nb), lam = (sqrt(ne) + 0.12 + 0.11 / sqrt(ne)) * d, q = 0;
+            if (lam < 1e-3) q = 1;
+            else {
+                for (int k = 1; k <= 100; k++) q += (k % 2 ? 2 : -2) * exp(-2.0 * k * k * lam * lam);
+                q = q < 0 ? 0 : q > 1 ? 1 : q;
+            }
+            *p = q;
+        }
+    }
+    free(a);
+    free(b);
+    return d;
+}
+
 int compare_groups(const double *x1, int n1, const double *x2, int n2, GroupComparison *o) {
     memset(o, 0, sizeof *o);
     mean_sd(x1, n1, &o->n1, &o->mean1, &o->sd1);
@@ -79,5 +121,6 @@ int compare_groups(const double *x1, int n1, const double *x2, int n2, GroupComp
         o->df = a + b - 2;
         o->p = o->diff == 0 ? 1 : 0;
     }
+    o->ks = ks_two_sample(x1, n1, x2, n2, &o->ks_p);
     return 0;
 }
