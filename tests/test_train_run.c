@@ -255,10 +255,11 @@ TEST(vae_trains_resumes_and_generates) {
  * the path-length average all resume exactly; generate reproduces the grid from the checkpoint */
 TEST(stylegan2_trains_resumes_and_generates) {
     char a[2048];
-    const char *opts = "--cfg stylegan2 --resolution 32 --z-dim 8 --map-layers 2 --ch-base 64 --ch-max 8 --snap 3";
+    const char *opts = "--cfg stylegan2 --resolution 32 --z-dim 8 --map-layers 2 --ch-base 64 --ch-max 8 --snap 3 "
+                       "--augment ada --augment-p 0.3 --ada-kimg 0.1 --ada-target -0.99 --augment-ops translate,cutout,color,xflip";
     snprintf(a, sizeof a, "train " COMMON " %s --steps 6 --outdir %s/sg2", opts, dir);
     CHECK(run(a) == 0);
-    CHECK(file_has("sg2/log.csv", "step,kimg,loss_d,loss_g,r1,pl,seconds", -1));
+    CHECK(file_has("sg2/log.csv", "step,kimg,loss_d,loss_g,r1,pl,aug_p,seconds", -1));
     snprintf(a, sizeof a, "train " COMMON " %s --steps 3 --outdir %s/sg2b", opts, dir);
     CHECK(run(a) == 0);
     snprintf(a, sizeof a, "train --resume %s/sg2b/checkpoint.safetensors --steps 6 --threads 2", dir);
@@ -266,11 +267,14 @@ TEST(stylegan2_trains_resumes_and_generates) {
     CHECK(same_tensors("sg2/checkpoint.safetensors", "sg2b/checkpoint.safetensors"));
     CHECK(same_log("sg2/log.csv", "sg2b/log.csv"));
     CHECK(same_file("sg2/samples_000006.png", "sg2b/samples_000006.png"));
+    CHECK(file_has("sg2/log.csv", ",0.6,", -1));      /* ADA raised p to --ada-pmax after 4 steps (target -0.99, kimg 0.1) */
     snprintf(a, sizeof a, "generate --ckpt %s/sg2/checkpoint.safetensors --out %s/sg2/again.png --grid 8", dir, dir);
     CHECK(run(a) == 0);
     CHECK(same_file("sg2/samples_000006.png", "sg2/again.png"));
     CHECK(run("train --cfg stylegan2 --loss wgan-gp") == 2);
     CHECK(ONE_LINE_ERROR("non-saturating logistic"));
+    CHECK(run("train --cfg stylegan2 --augment-ops spin") == 2);
+    CHECK(ONE_LINE_ERROR("spin"));
     CHECK(run("train --cfg stylegan2 --resolution 16") == 2);
     CHECK(ONE_LINE_ERROR("from 32 to 256"));
 }

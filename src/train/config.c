@@ -1,6 +1,7 @@
 #include "train/config.h"
 #include "core/error.h"
 #include "train/gan_loss.h"
+#include "train/diffaug.h"
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -13,6 +14,7 @@ const char *const train_cfg_names[] = {"dcgan-course", "dcgan", "vae", "stylegan
 static const char *const d_batch_names[] = {"separate", "joint", NULL};
 static const char *const init_names[] = {"dcgan", "torch", NULL};
 static const char *const d_norm_names[] = {"auto", "bn", "none", "sn", NULL};
+static const char *const augment_names[] = {"none", "fixed", "ada", NULL};
 
 typedef enum { T_STR, T_INT, T_LONG, T_FLOAT, T_DOUBLE, T_ENUM, T_PAIR } Type;
 typedef struct {
@@ -66,6 +68,12 @@ static const Field fields[] = {
     F("pl-weight", T_FLOAT, pl_weight, 0, 1e6, NULL, 1, 1, "2", "stylegan2: path-length regularisation weight, every 4 G steps (0: off)"),
     F("mixing", T_FLOAT, mixing, 0, 1, NULL, 1, 1, "0.9", "stylegan2: style-mixing probability"),
     F("ema-kimg", T_DOUBLE, ema_kimg, 0, 1e9, NULL, 1, 1, "10", "stylegan2: half-life of G's moving average in kimg (0: batch x 10/32), ramped up over the first 5% of images"),
+    F("augment", T_ENUM, augment, 0, 0, augment_names, 1, 1, "ada", "stylegan2: augment real and generated images before D: none, a fixed probability, or adaptive (ADA)"),
+    F("augment-p", T_FLOAT, augment_p, 0, 1, NULL, 1, 1, "0.2", "stylegan2: probability of each transform (fixed), or ADA's starting value"),
+    F("augment-ops", T_STR, augment_ops, 0, 0, NULL, 1, 1, "translate,cutout,color", "stylegan2: transforms among xflip, rot90, translate, cutout, brightness, saturation, contrast, color (docs/augment.md)"),
+    F("ada-target", T_FLOAT, ada_target, -0.99, 0.99, NULL, 1, 1, "0.6", "stylegan2: ADA keeps E[sign D(real)] at this value"),
+    F("ada-pmax", T_FLOAT, ada_pmax, 0, 1, NULL, 1, 1, "0.6", "stylegan2: upper bound of ADA's p (keeps flips/turns from leaking into samples)"),
+    F("ada-kimg", T_FLOAT, ada_kimg, 1e-3, 1e9, NULL, 1, 1, "500", "stylegan2: thousands of images for ADA's p to move by 1"),
     F("resume", T_STR, resume, 0, 0, NULL, 0, 0, "runs/x/checkpoint.safetensors", "continue from a checkpoint"),
     F("config", T_STR, config, 0, 0, NULL, 0, 0, "run.json", "options from a JSON file (keys: option names with _ for -)"),
 };
@@ -85,6 +93,11 @@ void train_config_defaults(TrainConfig *c) {
     c->r1_gamma = -1;
     c->pl_weight = 2;
     c->mixing = 0.9f;
+    c->augment = TC_AUG_ADA;
+    strcpy(c->augment_ops, "translate,cutout,color");
+    c->ada_target = 0.6f;
+    c->ada_pmax = 0.6f;
+    c->ada_kimg = 500;
     c->gp_lambda = 10.0f;
     c->beta = 1.0f;
     c->fresh_z = 1;
@@ -307,6 +320,14 @@ int train_config_resolve(TrainConfig *c) {
         int r = c->resolution;
         if (r < 32 || (r & (r - 1)) || c->channels == 2)
             return mg_error_set("morphogan train: --resolution %d --channels %d: stylegan2 needs a power of two from 32 to 256 and 1 or 3 channels", r, c->channels);
+        unsigned ops;
+        if (diffaug_parse_ops(c->augment_ops, &ops)) {
+            char why[512];
+            snprintf(why, sizeof why, "%s", mg_error_get());
+            return mg_error_set("morphogan train: --augment-ops: %s", why);
+        }
+        if (c->augment == TC_AUG_ADA && c->augment_p > c->ada_pmax)
+            return mg_error_set("morphogan train: --augment-p %g is above --ada-pmax %g", c->augment_p, c->ada_pmax);
         return 0;
     }
     if (c->cfg == TC_CFG_COURSE) {

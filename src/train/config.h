@@ -38,7 +38,12 @@ typedef struct TrainConfig {
     float r1_gamma;             /* < 0: the reference's heuristic 0.0002 R^2 / batch (resolved) */
     float pl_weight, mixing;
     double ema_kimg;            /* G EMA half-life in kimg; 0: batch 10 / 32 (resolved) */
+    int augment;                /* TC_AUG_*: augmentation of what D sees (stylegan2) */
+    float augment_p;            /* fixed: the probability; ada: the starting p */
+    char augment_ops[TC_PATH];  /* "translate,cutout,color" (train/diffaug.h names) */
+    float ada_target, ada_pmax, ada_kimg;
 } TrainConfig;
+enum { TC_AUG_NONE, TC_AUG_FIXED, TC_AUG_ADA };
 
 enum { TC_CFG_COURSE, TC_CFG_DCGAN, TC_CFG_VAE, TC_CFG_STYLEGAN2 };
 extern const char *const train_cfg_names[];     /* "dcgan-course", "dcgan", "vae", "stylegan2", NULL */

@@ -1,11 +1,12 @@
 #include "train/model_stylegan2.h"
 #include "core/error.h"
+#include "train/ada.h"
 #include <stdlib.h>
 
 typedef struct {
     Sg2 net;
     float psi;
-    Tensor *pl_mean, *ada;      /* buffers [1], [4] */
+    Tensor *pl_mean, *ada;      /* buffers [1], [ADA_STATE_FLOATS] */
 } Sg2Model;
 
 static Tensor *g_fwd(GanModel *m, Tensor *z, int training) {
@@ -37,7 +38,7 @@ int gan_stylegan2_init(GanModel *m, Sg2Spec spec, Rng *init) {
     }
     s->psi = 1.0f;
     s->pl_mean = params_add(b, "train.pl_mean", TSHAPE(1));
-    s->ada = params_add(b, "train.ada", TSHAPE(4));
+    s->ada = params_add(b, "train.ada", TSHAPE(ADA_STATE_FLOATS));
     params_finalize(g);
     params_finalize(d);
     params_finalize(b);

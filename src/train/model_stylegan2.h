@@ -4,7 +4,7 @@
  *              with the fixed evaluation noise -> [N,C,R,R]
  *   d_forward: [N,C,R,R] -> [N,1,1,1]
  * Buffers: the noise maps, "map.w_avg", and the training state "train.pl_mean" [1] and
- * "train.ada" [4] (augmentation controller) so that a snapshot resumes exactly. */
+ * "train.ada" [ADA_STATE_FLOATS] (augmentation controller, train/ada.h) so that a snapshot resumes exactly. */
 #ifndef MG_MODEL_STYLEGAN2_H
 #define MG_MODEL_STYLEGAN2_H
 #include "models/stylegan2.h"
@@ -14,5 +14,5 @@ int gan_stylegan2_init(GanModel *m, Sg2Spec s, Rng *init);    /* 0 or -1 + mg_er
 Sg2 *gan_stylegan2_net(GanModel *m);                           /* NULL when m is not a StyleGAN2 */
 void gan_stylegan2_set_psi(GanModel *m, float psi);            /* truncation of g_forward (1: none) */
 float *gan_stylegan2_pl_mean(GanModel *m);                     /* the path-length moving average (1 float) */
-float *gan_stylegan2_ada_state(GanModel *m);                   /* 4 floats for the augmentation controller */
+float *gan_stylegan2_ada_state(GanModel *m);                   /* ADA_STATE_FLOATS floats for the augmentation controller */
 #endif

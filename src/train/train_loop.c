@@ -8,6 +8,7 @@
 #include "train/gan_step.h"
 #include "train/vae_step.h"
 #include "train/sg2_step.h"
+#include "train/sg2_augment.h"
 #include "train/model_build.h"
 #include "train/runlog.h"
 #include "train/samples.h"
@@ -38,6 +39,7 @@ typedef struct Run {
     GanModel m;
     GanTrainer tr;
     Sg2Trainer sg2;             /* stylegan2: its trainer (the optimisers then live here, not in tr) */
+    Sg2AugState aug;            /* stylegan2: augmentation and its ADA state */
     Ema ema;
     Rng rng;
     Checkpoint ck;
@@ -71,6 +73,7 @@ static int snapshot(Run *r, long step) {
     if (labelled) printf("  nearest-real classes %d/%d (largest %d of %d)", distinct, r->data.n_classes, top, GRID_N);
     printf("\n");
     r->ck.step = step;
+    if (c->cfg == TC_CFG_STYLEGAN2) sg2_augment_save(&r->aug, gan_stylegan2_ada_state(m));
     snprintf(path, sizeof path, "%s/checkpoint.safetensors", c->outdir);
     return ckpt_save(path, &r->ck);
 }
@@ -124,6 +127,7 @@ static int setup(Run *r, long *step) {
         s->mixing = c->mixing;
         og = &s->opt_g;
         od = &s->opt_d;
+        if (sg2_augment_setup(&r->aug, c, s)) return -1;
     }
     r->rng = rng_new((unsigned long long)c->seed + 0x9e3779b97f4a7c15ull);
     r->arch = train_config_to_json(c);
@@ -135,6 +139,8 @@ static int setup(Run *r, long *step) {
     if (c->resume[0]) {
         if (ckpt_load(c->resume, &r->ck)) return -1;
         *step = r->ck.step;
+        if (c->cfg == TC_CFG_STYLEGAN2 && sg2_augment_load(&r->aug, gan_stylegan2_ada_state(&r->m)))
+            return mg_error_set("%s: %s", c->resume, mg_error_get());
         printf("resumed from %s at step %ld\n", c->resume, *step);
     }
     samples_z(r->zfix, r->m.z_dim, 0, GRID_N);
@@ -144,7 +150,7 @@ static int setup(Run *r, long *step) {
     FILE *f = fopen(path, "w");
     if (!f || fprintf(f, "%s\n", r->arch) < 0 || fclose(f)) return mg_error_set("%s: cannot write", path);
     const char *cols = c->cfg == TC_CFG_VAE ? "step,kimg,recon,kl,loss,seconds"
-                     : c->cfg == TC_CFG_STYLEGAN2 ? "step,kimg,loss_d,loss_g,r1,pl,seconds" : "step,kimg,loss_d,loss_g,gp,seconds";
+                     : c->cfg == TC_CFG_STYLEGAN2 ? "step,kimg,loss_d,loss_g,r1,pl,aug_p,seconds" : "step,kimg,loss_d,loss_g,gp,seconds";
     if (!(r->log = runlog_open(c->outdir, "log.csv", cols, *step))) return -1;
     if (!(r->snaps = runlog_open(c->outdir, "snapshots.csv", "step,kimg,pixel_var,nn_classes,nn_largest", *step)))
         return -1;
@@ -217,8 +223,8 @@ int train_run(const TrainConfig *c) {
         sum_g += g.loss_g;
         nsum++;
         if (sg2)
-            fprintf(r->log, "%ld,%.3f,%.6g,%.6g,%.6g,%.6g,%.3f\n", s + 1, (s + 1) * (double)c->batch / 1000.0, g.loss_d, g.loss_g,
-                    g.gp, pl, now_s() - t0);
+            fprintf(r->log, "%ld,%.3f,%.6g,%.6g,%.6g,%.6g,%.6g,%.3f\n", s + 1, (s + 1) * (double)c->batch / 1000.0, g.loss_d, g.loss_g,
+                    g.gp, pl, sg2_augment_p(&r->aug), now_s() - t0);
         else
             fprintf(r->log, "%ld,%.3f,%.6g,%.6g,%.6g,%.3f\n", s + 1, (s + 1) * (double)c->batch / 1000.0, g.loss_d, g.loss_g,
                     g.gp, now_s() - t0);
@@ -226,9 +232,11 @@ int train_run(const TrainConfig *c) {
         double now = now_s();
         if (now - last_print >= 2.0 || last || interrupted) {
             double ips = (s + 1 - first) * (double)c->batch / (now - t0);
-            printf("step %7ld/%ld  kimg %8.2f  %6.0f img/s  eta %6.0f s  %s %.4f  %s %.4f\n", s + 1, c->steps,
+            printf("step %7ld/%ld  kimg %8.2f  %6.0f img/s  eta %6.0f s  %s %.4f  %s %.4f", s + 1, c->steps,
                    (s + 1) * (double)c->batch / 1000.0, ips, (c->steps - s - 1) * (double)c->batch / ips, name[0],
                    sum_d / nsum, name[1], sum_g / nsum);
+            if (sg2) printf("  augment p %.3f", sg2_augment_p(&r->aug));
+            printf("\n");
             fflush(stdout);
             sum_d = sum_g = 0;
             nsum = 0;
