@@ -43,6 +43,19 @@ static char *read_all(const char *path, size_t *n) {
     return s;
 }
 
+/* stderr to /dev/null (expected warnings) until quiet_end(the returned descriptor) */
+static int quiet_begin(void) {
+    fflush(stderr);
+    int saved = dup(2), devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0) { dup2(devnull, 2); close(devnull); }
+    return saved;
+}
+
+static void quiet_end(int saved) {
+    fflush(stderr);
+    if (saved >= 0) { dup2(saved, 2); close(saved); }
+}
+
 static int count_of(const char *hay, const char *needle) {
     int k = 0;
     for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) k++;
@@ -340,8 +353,9 @@ TEST(malformed_file_is_a_warning_or_with_strict_the_error) {
     snprintf(p, sizeof p, "%s/samples_000099.png", run);          /* the newest grid, but not a PNG */
     write_file(p, "not a png", 9);
     int w, rc;
-    fprintf(stderr, "(two warnings expected below)\n");
+    int saved = quiet_begin();
     const char *out = page_of(run, 0, &w, &rc);
+    quiet_end(saved);
     CHECK(rc == 0 && w == 2);
     size_t n;
     char *a = read_all(out, &n);
@@ -374,9 +388,7 @@ TEST(truncated_and_garbage_csv_never_crash) {
     const char *subs[3] = {"analysis", "recon", "walks"};
     char p[400];
     for (int i = 0; i < 3; i++) { snprintf(p, sizeof p, "%s/%s", run, subs[i]); mkdir(p, 0755); }
-    fflush(stderr);                                             /* thousands of expected warnings: */
-    int saved = dup(2), devnull = open("/dev/null", O_WRONLY);  /* stderr to /dev/null meanwhile */
-    if (devnull >= 0) dup2(devnull, 2);
+    int saved = quiet_begin();                                  /* thousands of expected warnings */
     int runs = 0, warned = 0, bad_message = 0;
     unsigned seed = 12345;
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
@@ -412,9 +424,7 @@ TEST(truncated_and_garbage_csv_never_crash) {
         free(buf);
         free(good);
     }
-    fflush(stderr);
-    if (saved >= 0) { dup2(saved, 2); close(saved); }
-    if (devnull >= 0) close(devnull);
+    quiet_end(saved);
     printf("   %d truncated/garbage inputs, %d warned\n", runs, warned);
     CHECK(runs > 1000 && warned > runs / 4 && bad_message == 0);
 }

@@ -33,7 +33,7 @@ void report_section(Report *r, const char *id, const char *title, int present) {
 }
 
 void report_warn(Report *r, const char *msg) {
-    fprintf(stderr, "morphogan report: warning: %s\n", msg);
+    if (!r->strict) fprintf(stderr, "morphogan report: warning: %s\n", msg);
     if (!r->n_warnings++) snprintf(r->first_warning, sizeof r->first_warning, "%s", msg);
     html_warning(&r->body, msg);
 }
@@ -88,7 +88,7 @@ int report_write(const char *run, const char *out, int strict, int *n_warnings) 
     struct stat st;
     if (stat(run, &st)) return mg_error_set("%s: no such run folder (%s)", run, strerror(errno));
     if (!S_ISDIR(st.st_mode)) return mg_error_set("%s: not a folder; give the run folder (the train --outdir)", run);
-    Report r = {.run = run};
+    Report r = {.run = run, .strict = strict};
     section_summary(&r);
     section_training(&r);
     section_samples(&r);

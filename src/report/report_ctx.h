@@ -11,6 +11,7 @@ typedef struct Report {
     const char *run;            /* the run folder */
     StrBuf body;                /* the sections, in order */
     StrBuf toc;                 /* list items of the contents */
+    int strict;                 /* warnings are not printed: the first one becomes the error */
     int n_warnings;
     char first_warning[1024];
 } Report;
