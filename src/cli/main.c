@@ -15,6 +15,7 @@ static const Command commands[] = {
     {"interpolate", "walk between seeds of a trained model: lerp/slerp strip or the plane of three seeds; PNG, animated GIF", cmd_interpolate},
     {"morpho", "measure valve outlines (length, width, bending, EFDs...); compare two groups", cmd_morpho},
     {"metrics", "FID, KID, precision/recall, Inception Score of 28x28 images; train-features", cmd_metrics},
+    {"report", "one self-contained HTML page of a run folder: curves, grids, classification, PCA, t-SNE, walks, effects", cmd_report},
 };
 static const int n_commands = sizeof commands / sizeof commands[0];
 

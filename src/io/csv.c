@@ -67,6 +67,8 @@ void csv_free(CsvTable *t) {
         free(t->rows[r]);
     }
     free(t->rows);
+    free(t->line);
+    free(t->n_fields);
     memset(t, 0, sizeof *t);
 }
 
@@ -96,9 +98,18 @@ int csv_read(const char *path, CsvTable *t) {
         if (t->n_rows == cap) {
             cap = cap ? 2 * cap : 256;
             char ***g = realloc(t->rows, sizeof(char **) * cap);
-            if (!g) { fclose(f); csv_free(t); return mg_error_set("%s: out of memory", path); }
-            t->rows = g;
+            int *ln = realloc(t->line, sizeof(int) * cap), *nf = ln ? realloc(t->n_fields, sizeof(int) * cap) : NULL;
+            if (g) t->rows = g;
+            if (ln) t->line = ln;
+            if (nf) t->n_fields = nf;
+            if (!g || !ln || !nf) {
+                for (int c = 0; c < t->n_cols; c++) free(row[c]);
+                free(row); fclose(f); csv_free(t);
+                return mg_error_set("%s: out of memory", path);
+            }
         }
+        t->line[t->n_rows] = lineno;
+        t->n_fields[t->n_rows] = k;
         t->rows[t->n_rows++] = row;
     }
     fclose(f);

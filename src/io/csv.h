@@ -8,6 +8,8 @@ typedef struct CsvTable {
     int n_cols, n_rows;
     char **header;            /* n_cols names */
     char ***rows;             /* n_rows x n_cols fields */
+    int *line;                /* n_rows: the file line each row came from (the header is line 1) */
+    int *n_fields;            /* n_rows: how many fields the row had before padding or cutting to n_cols */
 } CsvTable;
 
 int csv_read(const char *path, CsvTable *t);        /* 0, or -1 with "path: line N: ..." */
