@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "io/safetensors.h"
 #include "train/model_stylegan2.h"
+#include "train/sg2_sample.h"
 #include <string.h>
 
 static const char *fixdir(void) {
@@ -255,6 +256,35 @@ TEST(shapes_mixing_truncation_and_errors) {
     CHECK(gan_stylegan2_init(&m, bad, &init) == -1 && strstr(mg_error_get(), "--channels 2"));
 }
 
+/* style ranges at 64x64 (10 slots): coarse = convs of 4-8 px, middle = 16-32, fine = 64 and the last toRGB;
+ * a mixing grid's cells equal the plain renderings where no slot is swapped */
+TEST(style_ranges_and_mixing_grid) {
+    Sg2 g = {0};
+    g.nblocks = 5;
+    g.num_ws = 10;
+    int a, b;
+    sg2_style_range(&g, SG2_COARSE, &a, &b);
+    CHECK(a == 0 && b == 3);
+    sg2_style_range(&g, SG2_MIDDLE, &a, &b);
+    CHECK(a == 3 && b == 7);
+    sg2_style_range(&g, SG2_FINE, &a, &b);
+    CHECK(a == 7 && b == 10);
+    Tiny t;
+    tiny_model(&t, 32);
+    mg_step_reset();
+    long cols[2] = {1, 2}, rows[1] = {5};
+    Sg2StyleRange r[2] = {SG2_COARSE, SG2_FINE};
+    Tensor *grid = sg2_style_mix_grid(t.g, cols, 2, rows, 1, r, 2, 1.0f);   /* 3 x 3 cells */
+    CHECK(grid->shape[0] == 9);
+    Tensor *z, *w;
+    sg2_codes_for_seeds(t.g, cols, 2, 1.0f, &z, &w);
+    Tensor *plain = sg2_render(t.g, sg2_broadcast_w(t.g, w));
+    const size_t per = 32 * 32;
+    CHECK(!memcmp(grid->data + 1 * per, plain->data, per * sizeof(float)));          /* top row: column seed 1 */
+    CHECK(memcmp(grid->data + 4 * per, plain->data, per * sizeof(float)) != 0);     /* mixed cell differs */
+    gan_model_free(&t.m);
+}
+
 int main(void) {
     RUN(modulated_conv_matches_fused_reference);
     RUN(networks_match_pytorch);
@@ -265,5 +295,6 @@ int main(void) {
     RUN(r1_second_order_against_finite_differences);
     RUN(path_length_second_order_against_finite_differences);
     RUN(shapes_mixing_truncation_and_errors);
+    RUN(style_ranges_and_mixing_grid);
     return test_summary();
 }

@@ -271,6 +271,12 @@ TEST(stylegan2_trains_resumes_and_generates) {
     snprintf(a, sizeof a, "generate --ckpt %s/sg2/checkpoint.safetensors --out %s/sg2/again.png --grid 8", dir, dir);
     CHECK(run(a) == 0);
     CHECK(same_file("sg2/samples_000006.png", "sg2/again.png"));
+    snprintf(a, sizeof a, "style-mix --ckpt %s/sg2/checkpoint.safetensors --out %s/sg2/mix.png --cols 0-2 --rows 7 --trunc 0.7", dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(file_has("out.txt", "4 columns x 4 rows", -1));
+    snprintf(a, sizeof a, "style-mix --ckpt %s/vae/checkpoint.safetensors --out %s/mix.png", dir, dir);
+    CHECK(run(a) == 1);
+    CHECK(ONE_LINE_ERROR("not a StyleGAN2 checkpoint"));
     CHECK(run("train --cfg stylegan2 --loss wgan-gp") == 2);
     CHECK(ONE_LINE_ERROR("non-saturating logistic"));
     CHECK(run("train --cfg stylegan2 --augment-ops spin") == 2);
