@@ -5,6 +5,7 @@
 #include "test.h"
 #include "cli_harness.h"
 #include "io/image.h"
+#include "io/npy.h"
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -277,6 +278,19 @@ TEST(stylegan2_trains_resumes_and_generates) {
     snprintf(a, sizeof a, "style-mix --ckpt %s/vae/checkpoint.safetensors --out %s/mix.png", dir, dir);
     CHECK(run(a) == 1);
     CHECK(ONE_LINE_ERROR("not a StyleGAN2 checkpoint"));
+    /* walk: renders and measures along a direction (an untrained model's images fail segmentation: no effect) */
+    float u[8] = {1, 0, 0, 0, 0, 0, 0, 0}, bad[5] = {0};
+    char up[400], bp[400];
+    snprintf(up, sizeof up, "%s/u.npy", dir);
+    snprintf(bp, sizeof bp, "%s/bad.npy", dir);
+    CHECK(npy_write(up, NPY_F32, 1, (int64_t[]){8}, u) == 0 && npy_write(bp, NPY_F32, 1, (int64_t[]){5}, bad) == 0);
+    snprintf(a, sizeof a, "walk --ckpt %s/sg2/checkpoint.safetensors --direction %s --seeds 0-3 --separation 2 --factors -1,0,1 --outdir %s/walk", dir, up, dir);
+    CHECK(run(a) == 0);
+    CHECK(file_has("walk/effect.csv", "measure,unit,per_unit,ci_low,ci_high,true_effect", 6));
+    CHECK(file_has("walk/walks.csv", "walk_003.png", 5));
+    snprintf(a, sizeof a, "walk --ckpt %s/sg2/checkpoint.safetensors --direction %s --seeds 0-3 --separation 2 --outdir %s/walk", dir, bp, dir);
+    CHECK(run(a) == 1);
+    CHECK(ONE_LINE_ERROR("the model needs [8]"));
     CHECK(run("train --cfg stylegan2 --loss wgan-gp") == 2);
     CHECK(ONE_LINE_ERROR("non-saturating logistic"));
     CHECK(run("train --cfg stylegan2 --augment-ops spin") == 2);

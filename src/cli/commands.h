@@ -19,5 +19,6 @@ int cmd_interpolate(int argc, char **argv);
 int cmd_dataset(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_style_mix(int argc, char **argv);
+int cmd_walk(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 #endif

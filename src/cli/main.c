@@ -13,6 +13,7 @@ static const Command commands[] = {
     {"dataset", "load and prepare images (folders of PNG/JPEG/TIFF, IDX): counts, rejects, split, --out PNGs", cmd_dataset},
     {"generate", "images of a trained GAN for given seeds (PNGs or a grid), per class for conditional models", cmd_generate},
     {"style-mix", "StyleGAN2 style-mixing grid: column seeds with the coarse/middle/fine styles of row seeds", cmd_style_mix},
+    {"walk", "walk StyleGAN2 codes along a direction, measure the images (morpho): change per unit with CI vs the truth", cmd_walk},
     {"interpolate", "walk between seeds of a trained model: lerp/slerp strip or the plane of three seeds; PNG, animated GIF", cmd_interpolate},
     {"morpho", "measure valve outlines (length, width, bending, EFDs...); compare two groups", cmd_morpho},
     {"metrics", "FID, KID, precision/recall, Inception Score of 28x28 images; train-features", cmd_metrics},
