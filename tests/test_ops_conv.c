@@ -41,6 +41,58 @@ TEST(conv2d_matches_reference) {
     }
 }
 
+/* The stride-1 column path (kernels/conv_col.h) with chunks of several images: 32x32 images take one
+ * sgemm per image and accumulate dw over a chunk, 8x8 ones one sgemm per chunk with layout moves.
+ * Forward, input gradient and weight gradient against plain loops. */
+TEST(stride1_column_path_forward_and_gradients) {
+    struct { int N, Ci, H, Co, K, p; } c[] = {{20, 3, 32, 5, 3, 1}, {20, 4, 8, 6, 3, 1}, {11, 2, 32, 3, 1, 0}, {9, 3, 6, 2, 3, 0}};
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+        const int N = c[k].N, Ci = c[k].Ci, H = c[k].H, Co = c[k].Co, K = c[k].K, P = c[k].p, Ho = H + 2 * P - K + 1;
+        mg_step_reset();
+        Tensor *x = gc_input(TSHAPE(N, Ci, H, H), 300 + k, -1, 1), *w = gc_input(TSHAPE(Co, Ci, K, K), 320 + k, -1, 1);
+        Tensor *y = mg_conv2d(x, w, NULL, (ConvGeom){1, P, 0, 1});
+        Tensor *r = tensor_new(y->ndim, y->shape);
+        ref_conv2d(x->data, w->data, r->data, N, Ci, H, H, Co, K, 1, P, 1, Ho, Ho);
+        double md = 0;
+        for (size_t i = 0; i < tensor_numel(y); i++) md = fmax(md, fabs(y->data[i] - r->data[i]));
+        CHECK_MSG(md < 1e-4, "case %zu forward: max diff %g", k, md);
+        Tensor *gy = gc_input(y->ndim, y->shape, 340 + k, -1, 1), *g[2];
+        Tensor *in[2] = {x, w};
+        mg_grad(1, &y, &gy, 2, in, g, 0);
+        double mdx = 0, mdw = 0;
+        for (int n = 0; n < N; n++)                                  /* dx[n,i,h,v] = sum gy[n,o,h-kh+p,v-kw+p] w[o,i,kh,kw] */
+            for (int i = 0; i < Ci; i++)
+                for (int h = 0; h < H; h++)
+                    for (int v = 0; v < H; v++) {
+                        double s = 0;
+                        for (int o = 0; o < Co; o++)
+                            for (int kh = 0; kh < K; kh++)
+                                for (int kw = 0; kw < K; kw++) {
+                                    int oh = h - kh + P, ow = v - kw + P;
+                                    if (oh < 0 || ow < 0 || oh >= Ho || ow >= Ho) continue;
+                                    s += (double)gy->data[(((size_t)n * Co + o) * Ho + oh) * Ho + ow] * w->data[((o * Ci + i) * K + kh) * K + kw];
+                                }
+                        mdx = fmax(mdx, fabs(s - g[0]->data[(((size_t)n * Ci + i) * H + h) * H + v]));
+                    }
+        for (int o = 0; o < Co; o++)                                 /* dw[o,i,kh,kw] = sum gy[n,o,oh,ow] x[n,i,oh+kh-p,ow+kw-p] */
+            for (int i = 0; i < Ci; i++)
+                for (int kh = 0; kh < K; kh++)
+                    for (int kw = 0; kw < K; kw++) {
+                        double s = 0;
+                        for (int n = 0; n < N; n++)
+                            for (int oh = 0; oh < Ho; oh++)
+                                for (int ow = 0; ow < Ho; ow++) {
+                                    int h = oh + kh - P, v = ow + kw - P;
+                                    if (h < 0 || v < 0 || h >= H || v >= H) continue;
+                                    s += (double)gy->data[(((size_t)n * Co + o) * Ho + oh) * Ho + ow] * x->data[(((size_t)n * Ci + i) * H + h) * H + v];
+                                }
+                        mdw = fmax(mdw, fabs(s - g[1]->data[((o * Ci + i) * K + kh) * K + kw]) / fmax(1, fabs(s)));
+                    }
+        CHECK_MSG(mdx < 1e-4, "case %zu dx: max diff %g", k, mdx);
+        CHECK_MSG(mdw < 1e-4, "case %zu dw: max rel diff %g", k, mdw);
+    }
+}
+
 TEST(conv_transpose2d_matches_reference) {
     struct { int N, Ci, H, Co, K, s, p, op, g; } c[] = {
         {2, 8, 1, 6, 3, 2, 0, 0, 1}, {2, 6, 3, 4, 4, 1, 0, 0, 1}, {2, 4, 6, 3, 3, 2, 0, 0, 1},
@@ -131,6 +183,7 @@ TEST(two_layer_critic_second_order) {
 
 int main(void) {
     RUN(conv2d_matches_reference);
+    RUN(stride1_column_path_forward_and_gradients);
     RUN(conv_transpose2d_matches_reference);
     RUN(conv2d_gradients);
     RUN(conv_transpose2d_gradients);

@@ -86,8 +86,10 @@ static int single_window(const int *xs, int K, Geo g) {
 }
 
 /* ---- stride 1, one group: column layout (kernels/conv_col.h), same chunking as below ----
- * Per chunk of n images: col [KKC, n HoWo]; y [Co, n HoWo] = w @ col; dx: col = w^T @ gy, col2im;
- * dw: gy [Co, n HoWo] @ col^T.  gy/y are moved between [n,Co,HoWo] and [Co, n HoWo] unless n = 1. */
+ * Per run of n images of a chunk: col [KKC, n HoWo]; y [Co, n HoWo] = w @ col; dx: col = w^T @ gy,
+ * col2im; dw: gy [Co, n HoWo] @ col^T (accumulated over the chunk's runs).  A run is one image when
+ * it has >= 1024 output pixels (no layout moves), else the whole chunk, whose gy/y are then moved
+ * between [n,Co,HoWo] and [Co, n HoWo]. */
 static int column_path(Geo g) { return g.stride == 1 && g.groups == 1; }
 
 typedef struct {
@@ -101,6 +103,9 @@ static ColPlan col_plan(int N, int HoWo, long flops) {
     return p;
 }
 
+/* images per sgemm inside a chunk: one when an image has enough columns (no layout moves), else the chunk */
+static int col_run(int n, int HoWo) { return HoWo >= 1024 ? 1 : n; }
+
 static void conv_fwd_col(const Tensor *x, const Tensor *w, int pad, Tensor *y) {
     const int N = x->shape[0], Ci = x->shape[1], H = x->shape[2], W = x->shape[3], Co = w->shape[0], K = w->shape[2];
     const int Ho = y->shape[2], Wo = y->shape[3], HoWo = Ho * Wo, KKC = Ci * K * K;
@@ -112,12 +117,14 @@ static void conv_fwd_col(const Tensor *x, const Tensor *w, int pad, Tensor *y) {
     for (int t = 0; t < p.C; t++) {
         int n0, n1, me = omp_get_thread_num();
         chunk(N, p.C, t, &n0, &n1);
-        const int n = n1 - n0;
         float *c = col + (size_t)me * KKC * p.maxcols, *yt = tmp + (size_t)me * Co * p.maxcols;
-        float *yn = y->data + (size_t)n0 * Co * HoWo;
-        KERNEL(x->dev, im2col)(x->data + (size_t)n0 * Ci * H * W, (ColShape){n, Ci, H, W, K, pad, Ho, Wo}, c);
-        KERNEL(x->dev, gemm)(0, 0, Co, n * HoWo, KKC, 1.0f, w->data, KKC, c, n * HoWo, 0.0f, n == 1 ? yn : yt, n * HoWo);
-        if (n > 1) KERNEL(x->dev, cnhw_to_nchw)(yt, n, Co, HoWo, yn);
+        for (int i0 = n0, run = col_run(n1 - n0, HoWo); i0 < n1; i0 += run) {
+            const int n = i0 + run <= n1 ? run : n1 - i0;
+            float *yn = y->data + (size_t)i0 * Co * HoWo;
+            KERNEL(x->dev, im2col)(x->data + (size_t)i0 * Ci * H * W, (ColShape){n, Ci, H, W, K, pad, Ho, Wo}, c);
+            KERNEL(x->dev, gemm)(0, 0, Co, n * HoWo, KKC, 1.0f, w->data, KKC, c, n * HoWo, 0.0f, n == 1 ? yn : yt, n * HoWo);
+            if (n > 1) KERNEL(x->dev, cnhw_to_nchw)(yt, n, Co, HoWo, yn);
+        }
     }
 }
 
@@ -132,12 +139,14 @@ static void conv_dx_col(const Tensor *gy, const Tensor *w, int pad, Tensor *gx) 
     for (int t = 0; t < p.C; t++) {
         int n0, n1, me = omp_get_thread_num();
         chunk(N, p.C, t, &n0, &n1);
-        const int n = n1 - n0;
         float *c = col + (size_t)me * KKC * p.maxcols, *gt = tmp + (size_t)me * Co * p.maxcols;
-        const float *gn = gy->data + (size_t)n0 * Co * HoWo;
-        if (n > 1) KERNEL(gy->dev, nchw_to_cnhw)(gn, n, Co, HoWo, gt);
-        KERNEL(gy->dev, gemm)(1, 0, KKC, n * HoWo, Co, 1.0f, w->data, KKC, n > 1 ? gt : gn, n * HoWo, 0.0f, c, n * HoWo);
-        KERNEL(gy->dev, col2im)(c, (ColShape){n, Ci, H, W, K, pad, Ho, Wo}, gx->data + (size_t)n0 * Ci * H * W);
+        for (int i0 = n0, run = col_run(n1 - n0, HoWo); i0 < n1; i0 += run) {
+            const int n = i0 + run <= n1 ? run : n1 - i0;
+            const float *gn = gy->data + (size_t)i0 * Co * HoWo;
+            if (n > 1) KERNEL(gy->dev, nchw_to_cnhw)(gn, n, Co, HoWo, gt);
+            KERNEL(gy->dev, gemm)(1, 0, KKC, n * HoWo, Co, 1.0f, w->data, KKC, n > 1 ? gt : gn, n * HoWo, 0.0f, c, n * HoWo);
+            KERNEL(gy->dev, col2im)(c, (ColShape){n, Ci, H, W, K, pad, Ho, Wo}, gx->data + (size_t)i0 * Ci * H * W);
+        }
     }
 }
 
@@ -154,12 +163,15 @@ static void conv_dw_col(const Tensor *x, const Tensor *gy, int pad, Tensor *gw) 
     for (int t = 0; t < p.C; t++) {
         int n0, n1, me = omp_get_thread_num();
         chunk(N, p.C, t, &n0, &n1);
-        const int n = n1 - n0;
         float *c = col + (size_t)me * KKC * p.maxcols, *gt = tmp + (size_t)me * Co * p.maxcols;
-        const float *gn = gy->data + (size_t)n0 * Co * HoWo;
-        if (n > 1) KERNEL(x->dev, nchw_to_cnhw)(gn, n, Co, HoWo, gt);
-        KERNEL(x->dev, im2col)(x->data + (size_t)n0 * Ci * H * W, (ColShape){n, Ci, H, W, K, pad, Ho, Wo}, c);
-        KERNEL(x->dev, gemm)(0, 1, Co, KKC, n * HoWo, 1.0f, n > 1 ? gt : gn, n * HoWo, c, n * HoWo, 0.0f, part + t * wn, KKC);
+        for (int i0 = n0, run = col_run(n1 - n0, HoWo); i0 < n1; i0 += run) {
+            const int n = i0 + run <= n1 ? run : n1 - i0;
+            const float *gn = gy->data + (size_t)i0 * Co * HoWo;
+            if (n > 1) KERNEL(x->dev, nchw_to_cnhw)(gn, n, Co, HoWo, gt);
+            KERNEL(x->dev, im2col)(x->data + (size_t)i0 * Ci * H * W, (ColShape){n, Ci, H, W, K, pad, Ho, Wo}, c);
+            KERNEL(x->dev, gemm)(0, 1, Co, KKC, n * HoWo, 1.0f, n > 1 ? gt : gn, n * HoWo, c, n * HoWo, i0 == n0 ? 0.0f : 1.0f,
+                                 part + t * wn, KKC);
+        }
     }
     KERNEL(x->dev, sum_rows)(p.C, wn, part, gw->data);
 }
