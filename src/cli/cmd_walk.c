@@ -26,7 +26,7 @@ static const char *const truth_col[NMEAS] = {"length_px", "width_px", "area_px",
 static const int meas_relative[NMEAS] = {1, 1, 1, 1, 0};
 
 typedef struct {
-    const char *ckpt, *table, *direction, *outdir, *truth, *groups, *seeds;
+    const char *ckpt, *table, *direction, *outdir, *truth, *groups, *seeds, *effect;
     double factors[MAXF], separation;
     int nf, nbases, strips, no_ema;
 } WalkOpts;
@@ -42,7 +42,8 @@ static void usage(void) {
            "                 from A towards B; the walks start at group A's codes (validation split when there is one)\n"
            "  --seeds LIST   start from sampled codes instead (then give --separation S, the step of k = 1)\n"
            "  --truth FILE   truth.csv of morphogan synth: the true effect (B vs A) is printed beside the measured one\n"
-           "Writes DIR/effect.csv (measure,unit,per_unit,ci_low,ci_high,true_effect), DIR/walks.csv and DIR/walk_NNN.png strips.\n");
+           "Writes DIR/effect.csv (or --effect FILE: measure,unit,per_unit,ci_low,ci_high,true_effect), DIR/walks.csv and\n"
+           "DIR/walk_NNN.png strips.\n");
 }
 
 static int parse_list(const char *v, double *out, int max) {
@@ -74,6 +75,7 @@ static int parse(int argc, char **argv, WalkOpts *o) {
         else if (!strcmp(a, "--direction")) o->direction = v;
         else if (!strcmp(a, "--outdir") || !strcmp(a, "-o")) o->outdir = v;
         else if (!strcmp(a, "--truth")) o->truth = v;
+        else if (!strcmp(a, "--effect")) o->effect = v;
         else if (!strcmp(a, "--groups")) o->groups = v;
         else if (!strcmp(a, "--seeds")) o->seeds = v;
         else if (!strcmp(a, "--factors")) {
@@ -228,7 +230,7 @@ int cmd_walk(int argc, char **argv) {
     if (mkdir(o.outdir, 0777) && errno != EEXIST) { mg_error_set("%s: cannot create: %s", o.outdir, strerror(errno)); goto fail; }
     /* render and measure, walk by walk */
     vals = mg_xmalloc(sizeof(double) * NMEAS * nb * o.nf);
-    char path[4300];
+    char path[4400];
     snprintf(path, sizeof path, "%s/walks.csv", o.outdir);
     FILE *wc = fopen(path, "w");
     if (!wc) { mg_error_set("%s: cannot write", path); goto fail; }
@@ -270,7 +272,10 @@ int cmd_walk(int argc, char **argv) {
     printf("%d walks x %d factors rendered; %d of %d images measured (the others failed segmentation)\n", nb, o.nf, measured,
            nb * o.nf);
     if (o.truth && csv_read(o.truth, &truth)) goto fail;
-    snprintf(path, sizeof path, "%s/effect.csv.tmp", o.outdir);
+    char final[4300];
+    if (o.effect) snprintf(final, sizeof final, "%s", o.effect);
+    else snprintf(final, sizeof final, "%s/effect.csv", o.outdir);
+    snprintf(path, sizeof path, "%s.tmp", final);
     FILE *ef = fopen(path, "w");
     if (!ef) { mg_error_set("%s: cannot write", path); goto fail; }
     fprintf(ef, "measure,unit,per_unit,ci_low,ci_high,true_effect\n");
@@ -294,8 +299,6 @@ int cmd_walk(int argc, char **argv) {
         if (!isnan(te)) printf("   true effect %+.3f%s", te, rel ? " %" : " rad");
         printf("\n");
     }
-    char final[4300];
-    snprintf(final, sizeof final, "%s/effect.csv", o.outdir);
     if (fclose(ef) || rename(path, final)) { mg_error_set("%s: cannot write", final); goto fail; }
     printf("-> %s, %s/walks.csv, %s/walk_*.png\n", final, o.outdir, o.outdir);
     rc = 0;

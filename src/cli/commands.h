@@ -20,5 +20,6 @@ int cmd_dataset(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_style_mix(int argc, char **argv);
 int cmd_walk(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 static const Command commands[] = {
+    {"demo", "the whole study on synthetic diatoms: synth, StyleGAN2, encoder, latent SVM, walk, morphometrics, report", cmd_demo},
     {"version", "print the version and build configuration", cmd_version},
     {"synth", "write a synthetic diatom data set with a known treatment effect", cmd_synth},
     {"train-course", "train the course DCGAN (28x28) on IDX images: samples, log, checkpoints, resume", cmd_train_course},
