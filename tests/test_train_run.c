@@ -5,6 +5,9 @@
 #include "test.h"
 #include "cli_harness.h"
 #include "io/image.h"
+#include "io/jpeg.h"
+#include "io/tiff.h"
+#include <sys/stat.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -310,6 +313,38 @@ TEST(failed_snapshot_write_keeps_the_previous_checkpoint) {
     CHECK(file_has("out.txt", "resumed from", -1));
 }
 
+/* train reads a folder: PNG, JPEG and TIFF images (grey and RGB, not square) under two class sub-folders, with
+ * a corrupt file that is skipped with a warning naming it; a conditional DCGAN trains on the two classes */
+TEST(trains_on_a_folder_of_every_format) {
+    char a[2048], p[600];
+    const char *cls[2] = {"control", "treated"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(p, sizeof p, "%s/imgs/%s", dir, cls[k]);
+        snprintf(a, sizeof a, "mkdir -p %s", p);
+        CHECK(system(a) == 0);
+        for (int i = 0; i < 6; i++) {
+            Image im;
+            const int c = i % 2 ? 3 : 1;
+            CHECK(image_alloc(&im, 20 + i, 24, c) == 0);
+            for (int j = 0; j < im.w * im.h * c; j++) im.px[j] = (unsigned char)(60 + (j * 7 + i * 13 + k * 50) % 180);
+            snprintf(p, sizeof p, "%s/imgs/%s/i%d.%s", dir, cls[k], i, i < 2 ? "png" : i < 4 ? "jpg" : "tif");
+            CHECK((i < 2 ? image_write_png(p, &im) : i < 4 ? image_write_jpeg(p, &im, 90) : image_write_tiff(p, &im)) == 0);
+            image_free(&im);
+        }
+    }
+    snprintf(a, sizeof a, "printf 'not a png' > %s/imgs/treated/broken.png", dir);
+    CHECK(system(a) == 0);
+    snprintf(a, sizeof a, "train --data %s/imgs --cfg dcgan --cond 1 --resolution 16 --channels 3 --g-width 4 --d-width 4 --batch 4 "
+             "--steps 2 --snap 2 --threads 1 --outdir %s/folder", dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(ONE_LINE_ERROR("broken.png"));
+    CHECK(file_has("err.txt", "warning", -1));
+    CHECK(file_has("out.txt", "12 images", -1));
+    CHECK(file_has("folder/config.json", "\"n_classes\":\t2", -1));
+    int w = 0, h = 0;
+    CHECK(png_size("folder/samples_000002.png", &w, &h) == 0 && w == 8 * 18 + 2);
+}
+
 /* the VAE: trains, resumes exactly, and generate decodes seeds from its checkpoint */
 TEST(vae_trains_resumes_and_generates) {
     char a[2048];
@@ -341,6 +376,7 @@ int main(void) {
     RUN(bad_options_and_resumes_give_one_line_errors);
     RUN(generate_and_interpolate);
     RUN(generate_n_and_truncation);
+    RUN(trains_on_a_folder_of_every_format);
     RUN(failed_snapshot_write_keeps_the_previous_checkpoint);
     RUN(vae_trains_resumes_and_generates);
     cli_end();
