@@ -3,16 +3,42 @@
 # (bench/torch_dcgan.py, Debian's /usr/bin/python3) in the same run, both losses, batch 128, 2 threads.
 # Each (C, PyTorch) pair runs REPEAT times, interleaved, so that both see the same machine; the table
 # gives the medians, the ratio of the medians C/PyTorch for steps/s and peak RSS, and the range.
-# Environment: BUILD (build), STEPS (40), WARMUP (5), THREADS (2), BATCH (128), REPEAT (3),
+# With CLI=1 (default) each pair becomes a triple: the same training through the real command,
+#   morphogan train --cfg dcgan-course --loss L --batch 128 --n-critic 1 --fresh-z 0 --init torch --max-images 20000
+# (one D update + one G update on the same fake per step, as the peer; 20,000 images, as the peer), run for
+# WARMUP + STEPS steps.  Its speed is read from the run's log.csv, whose last column is the wall-clock
+# seconds since the training loop started (after process start, data loading and model set-up):
+#   steps/s = STEPS / (seconds at step WARMUP+STEPS - seconds at step WARMUP)
+# so process start, data loading and the WARMUP first (allocating) steps are excluded, as the peer excludes
+# its start, data loading and warm-up steps; the per-step CSV row and progress line are included (they are part
+# of the command); the final snapshot is written after the last row and is excluded.  A second table gives the
+# command's medians against the same PyTorch runs.
+# Environment: BUILD (build), STEPS (40), WARMUP (5), THREADS (2), BATCH (128), REPEAT (3), CLI (1),
 # PYTHON (/usr/bin/python3).  OMP_WAIT_POLICY applies to both programs (both use libgomp); it defaults to
 # passive, the policy the morphogan CLI uses, and with which PyTorch reaches its published figures here
 # (spin-waiting slows both on 2-vCPU machines, PyTorch most: see BENCHMARKS.md).
 BUILD=${BUILD:-build}; STEPS=${STEPS:-40}; WARMUP=${WARMUP:-5}; THREADS=${THREADS:-2}; BATCH=${BATCH:-128}
-REPEAT=${REPEAT:-3}; PYTHON=${PYTHON:-/usr/bin/python3}
+REPEAT=${REPEAT:-3}; PYTHON=${PYTHON:-/usr/bin/python3}; CLI=${CLI:-1}
 cd "$(dirname "$0")/.." || exit 1
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 [ -x "$BUILD/bench/bench_dcgan" ] || { echo "bench/run.sh: build $BUILD/bench/bench_dcgan first (make)"; exit 1; }
-res=$(mktemp); trap 'rm -f "$res"' EXIT
+[ "$CLI" = 0 ] || [ -x "$BUILD/morphogan" ] || { echo "bench/run.sh: build $BUILD/morphogan first (make), or CLI=0"; exit 1; }
+res=$(mktemp); runs=$(mktemp -d); trap 'rm -rf "$res" "$runs"' EXIT
+
+# morphogan train for WARMUP+STEPS steps; prints its steps/s over the last STEPS steps and a RESULT line
+cli_train() {
+  out="$runs/$1.$2"
+  "$BUILD/morphogan" train --cfg dcgan-course --loss "$1" --n-critic 1 --fresh-z 0 --init torch --max-images 20000 \
+    --batch "$BATCH" --steps $((WARMUP + STEPS)) --snap 1000000 --seed 0 --threads "$THREADS" --outdir "$out" \
+    > "$out.txt" 2>&1 || { cat "$out.txt"; echo "bench/run.sh: morphogan train failed"; return 1; }
+  awk -F, -v w="$WARMUP" -v n="$STEPS" -v loss="$1" -v b="$BATCH" '
+    $1 == w { t0 = $NF } $1 == w + n { t1 = $NF }
+    END { if (t1 <= t0) { print "bench/run.sh: log.csv has no steps " w " and " w + n; exit 1 }
+          s = n / (t1 - t0)
+          printf "morphogan train loss=%s batch=%d: %.2f steps/s, %.0f images/s (steps %d-%d of log.csv, %.3f s)\n",
+                 loss, b, s, s * b, w + 1, w + n, t1 - t0
+          printf "RESULT impl=cli loss=%s steps_per_s=%.3f images_per_s=%.1f\n", loss, s, s * b }' "$out/log.csv"
+}
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), " \
      "load average $(cut -d' ' -f1-3 /proc/loadavg), OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}, repeat $REPEAT"
 for loss in bce wgan-gp; do
@@ -23,6 +49,7 @@ for loss in bce wgan-gp; do
       | tee -a "$res" | grep -v '^RESULT' || exit 1
     "$PYTHON" bench/torch_dcgan.py --loss "$loss" --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --batch "$BATCH" \
       | tee -a "$res" | grep -v '^RESULT' || exit 1
+    if [ "$CLI" != 0 ]; then cli_train "$loss" "$r" | tee -a "$res" | grep -v '^RESULT'; fi
     r=$((r + 1))
   done
 done
@@ -37,6 +64,7 @@ grep '^RESULT' "$res" | awk '
     k = kv["impl"] SUBSEP kv["loss"]
     vals["sps" SUBSEP k] = vals["sps" SUBSEP k] " " kv["steps_per_s"]
     vals["rss" SUBSEP k] = vals["rss" SUBSEP k] " " kv["peak_rss_mb"]
+    if (kv["impl"] == "cli") next
     if (kv["impl"] == "morphogan") { vals["sg" SUBSEP kv["loss"]] = vals["sg" SUBSEP kv["loss"]] " " kv["sgemm_gflops"]
                                      vals["mg" SUBSEP kv["loss"]] = vals["mg" SUBSEP kv["loss"]] " " kv["model_gflops"] } }
   END {
@@ -50,4 +78,12 @@ grep '^RESULT' "$res" | awk '
       printf "%-8s %5.2f [%4.1f-%4.1f] %5.2f [%4.1f-%4.1f] %7.2fx %9.0f %9.0f %5.2fx %9.1f %8.1f%%\n", l,
              cs, lo["sps" SUBSEP c], hi["sps" SUBSEP c], ts, lo["sps" SUBSEP t], hi["sps" SUBSEP t], cs / ts, cr, tr, cr / tr,
              sg, 100 * mg / sg } 
-    print "(medians over the repeats, [min-max] of steps/s; C %sgemm = median model GFLOP/s / median sgemm GFLOP/s)" }'
+    print "(medians over the repeats, [min-max] of steps/s; C %sgemm = median model GFLOP/s / median sgemm GFLOP/s)"
+    hdr = 0
+    for (j = 1; j <= n; j++) { l = L[j]; c = "cli" SUBSEP l; t = "torch" SUBSEP l
+      if (vals["sps" SUBSEP c] == "" || vals["sps" SUBSEP t] == "") continue
+      if (!hdr) { printf "\nthrough the command (morphogan train, log.csv seconds, warm-up excluded):\n%-8s %16s %16s %8s\n",
+                         "loss", "train steps/s", "torch steps/s", "ratio"; hdr = 1 }
+      cs = median("sps" SUBSEP c); ts = median("sps" SUBSEP t)
+      printf "%-8s %5.2f [%4.1f-%4.1f] %5.2f [%4.1f-%4.1f] %7.2fx\n", l, cs, lo["sps" SUBSEP c], hi["sps" SUBSEP c], ts,
+             lo["sps" SUBSEP t], hi["sps" SUBSEP t], cs / ts } }'

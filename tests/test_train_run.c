@@ -5,7 +5,10 @@
 #include "test.h"
 #include "cli_harness.h"
 #include "io/image.h"
+#include "io/jpeg.h"
 #include "io/npy.h"
+#include "io/tiff.h"
+#include <sys/stat.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -232,6 +235,117 @@ TEST(generate_and_interpolate) {
     CHECK(ONE_LINE_ERROR("cut.safetensors"));
 }
 
+/* the cells (s x s, 2-pixel gaps) k and j of a grey grid PNG are the same image */
+static int same_cells(const char *name, int s, int cols, int k, int j) {
+    char p[400];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    Image im;
+    if (image_read_png(p, &im)) return 0;
+    int same = 1;
+    for (int y = 0; y < s; y++)
+        for (int x = 0; x < s; x++) {
+            const int ak = ((k / cols) * (s + 2) + 2 + y) * im.w + (k % cols) * (s + 2) + 2 + x;
+            const int aj = ((j / cols) * (s + 2) + 2 + y) * im.w + (j % cols) * (s + 2) + 2 + x;
+            same &= im.px[ak * im.c] == im.px[aj * im.c];
+        }
+    image_free(&im);
+    return same;
+}
+
+/* --n N --seed FIRST = --seeds FIRST-(FIRST+N-1); --trunc 1 = no truncation, --trunc 0 = the image of z = 0
+ * for every seed, --trunc 0.5 = z / 2 (the image of seed k's z halved differs from seed k's) */
+TEST(generate_n_and_truncation) {
+    char a[2048];
+    const char *ck = "straight/checkpoint.safetensors";
+    snprintf(a, sizeof a, "generate --ckpt %s/%s --out %s/n5 --n 5 --seed 10", dir, ck, dir);
+    CHECK(run(a) == 0);
+    CHECK(file_has("out.txt", "5 images", -1));
+    snprintf(a, sizeof a, "generate --ckpt %s/%s --out %s/s5 --seeds 10-14", dir, ck, dir);
+    CHECK(run(a) == 0);
+    CHECK(same_file("n5/seed0010.png", "s5/seed0010.png") && same_file("n5/seed0014.png", "s5/seed0014.png"));
+    snprintf(a, sizeof a, "generate --ckpt %s/%s --out %s/n64.png --n 64 --grid 8 --trunc 1", dir, ck, dir);
+    CHECK(run(a) == 0);
+    CHECK(same_file("n64.png", "straight/samples_000004.png"));
+    snprintf(a, sizeof a, "generate --ckpt %s/%s --out %s/t0.png --n 4 --grid 4 --trunc 0", dir, ck, dir);
+    CHECK(run(a) == 0);
+    CHECK(same_cells("t0.png", 28, 4, 0, 1) && same_cells("t0.png", 28, 4, 0, 3));
+    snprintf(a, sizeof a, "generate --ckpt %s/%s --out %s/t5.png --n 4 --grid 4 --trunc 0.5", dir, ck, dir);
+    CHECK(run(a) == 0);
+    CHECK(!same_cells("t5.png", 28, 4, 0, 1) && !same_file("t5.png", "t0.png"));
+    snprintf(a, sizeof a, "generate --ckpt %s/%s --out %s/t1.png --n 4 --grid 4", dir, ck, dir);
+    CHECK(run(a) == 0);
+    CHECK(!same_file("t5.png", "t1.png"));
+    snprintf(a, sizeof a, "interpolate --ckpt %s/%s --out %s/it0.png --seeds 4,9 --steps 2 --trunc 0", dir, ck, dir);
+    CHECK(run(a) == 0);
+    CHECK(same_cells("it0.png", 28, 4, 0, 3));
+    snprintf(a, sizeof a, "generate --ckpt %s/%s --out %s/x --seeds 1-3 --n 3", dir, ck, dir);
+    CHECK(run(a) == 2);
+    CHECK(ONE_LINE_ERROR("not both"));
+    snprintf(a, sizeof a, "generate --ckpt %s/%s --out %s/x --seed 3", dir, ck, dir);
+    CHECK(run(a) == 2);
+    CHECK(ONE_LINE_ERROR("--seed FIRST needs --n N"));
+    snprintf(a, sizeof a, "generate --ckpt %s/%s --out %s/x --trunc 3", dir, ck, dir);
+    CHECK(run(a) == 2);
+    CHECK(ONE_LINE_ERROR("--trunc 0.7"));
+    snprintf(a, sizeof a, "generate --ckpt %s/%s --out %s/x --n 0", dir, ck, dir);
+    CHECK(run(a) == 2);
+    CHECK(ONE_LINE_ERROR("--n 100"));
+}
+
+/* a snapshot that cannot be written (file size limit, SIGXFSZ ignored: write() fails with EFBIG) stops the run
+ * with a one-line error naming the checkpoint; the previous checkpoint is untouched and still resumes */
+TEST(failed_snapshot_write_keeps_the_previous_checkpoint) {
+    char a[3000];
+    snprintf(a, sizeof a, "train " COMMON " --steps 2 --snap 2 --outdir %s/fsz", dir);
+    CHECK(run(a) == 0);
+    snprintf(a, sizeof a, "cp %s/fsz/checkpoint.safetensors %s/fsz_before.safetensors", dir, dir);
+    CHECK(system(a) == 0);
+    /* 1 MB limit (512-byte blocks): the grid PNG (~16 kB) fits, the checkpoint (~9 MB) does not */
+    snprintf(a, sizeof a, "sh -c \"trap '' XFSZ; ulimit -f 2000; exec %s train --resume %s/fsz/checkpoint.safetensors "
+             "--steps 4 --threads 2\" >%s/out.txt 2>%s/err.txt", bin, dir, dir, dir);
+    int st = system(a);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+    CHECK(ONE_LINE_ERROR("fsz/checkpoint.safetensors: write failed"));
+    CHECK(same_file("fsz/checkpoint.safetensors", "fsz_before.safetensors"));
+    snprintf(a, sizeof a, "test \"$(ls %s/fsz | grep -c tmp)\" = 0", dir);
+    CHECK(system(a) == 0);                                 /* no temporary file left behind */
+    snprintf(a, sizeof a, "train --resume %s/fsz/checkpoint.safetensors --steps 3 --threads 2", dir);
+    CHECK(run(a) == 0);
+    CHECK(file_has("out.txt", "resumed from", -1));
+}
+
+/* train reads a folder: PNG, JPEG and TIFF images (grey and RGB, not square) under two class sub-folders, with
+ * a corrupt file that is skipped with a warning naming it; a conditional DCGAN trains on the two classes */
+TEST(trains_on_a_folder_of_every_format) {
+    char a[2048], p[600];
+    const char *cls[2] = {"control", "treated"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(p, sizeof p, "%s/imgs/%s", dir, cls[k]);
+        snprintf(a, sizeof a, "mkdir -p %s", p);
+        CHECK(system(a) == 0);
+        for (int i = 0; i < 6; i++) {
+            Image im;
+            const int c = i % 2 ? 3 : 1;
+            CHECK(image_alloc(&im, 20 + i, 24, c) == 0);
+            for (int j = 0; j < im.w * im.h * c; j++) im.px[j] = (unsigned char)(60 + (j * 7 + i * 13 + k * 50) % 180);
+            snprintf(p, sizeof p, "%s/imgs/%s/i%d.%s", dir, cls[k], i, i < 2 ? "png" : i < 4 ? "jpg" : "tif");
+            CHECK((i < 2 ? image_write_png(p, &im) : i < 4 ? image_write_jpeg(p, &im, 90) : image_write_tiff(p, &im)) == 0);
+            image_free(&im);
+        }
+    }
+    snprintf(a, sizeof a, "printf 'not a png' > %s/imgs/treated/broken.png", dir);
+    CHECK(system(a) == 0);
+    snprintf(a, sizeof a, "train --data %s/imgs --cfg dcgan --cond 1 --resolution 16 --channels 3 --g-width 4 --d-width 4 --batch 4 "
+             "--steps 2 --snap 2 --threads 1 --outdir %s/folder", dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(ONE_LINE_ERROR("broken.png"));
+    CHECK(file_has("err.txt", "warning", -1));
+    CHECK(file_has("out.txt", "12 images", -1));
+    CHECK(file_has("folder/config.json", "\"n_classes\":\t2", -1));
+    int w = 0, h = 0;
+    CHECK(png_size("folder/samples_000002.png", &w, &h) == 0 && w == 8 * 18 + 2);
+}
+
 /* the VAE: trains, resumes exactly, and generate decodes seeds from its checkpoint */
 TEST(vae_trains_resumes_and_generates) {
     char a[2048];
@@ -309,6 +423,9 @@ int main(void) {
     RUN(non_finite_loss_stops_and_keeps_the_last_snapshot);
     RUN(bad_options_and_resumes_give_one_line_errors);
     RUN(generate_and_interpolate);
+    RUN(generate_n_and_truncation);
+    RUN(trains_on_a_folder_of_every_format);
+    RUN(failed_snapshot_write_keeps_the_previous_checkpoint);
     RUN(vae_trains_resumes_and_generates);
     RUN(stylegan2_trains_resumes_and_generates);
     cli_end();

@@ -1,6 +1,8 @@
 /* Training and accuracy of the domain feature network.  See featnet_train.h. */
 #include "analysis/featnet_train.h"
 #include "core/error.h"
+#include "data/augment.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,15 +16,21 @@ double featnet_train(FeatNet *f, const float *images, const int *labels, long n,
     double last = 0;
     int old = mg_set_grad_enabled(1);
     time_t t0 = time(NULL);
+    const long per_epoch = n / o.batch, total = per_epoch * o.epochs;
+    uint32_t *coin = mg_xmalloc((size_t)o.batch * sizeof(uint32_t));
     for (int ep = 0; ep < o.epochs; ep++) {
         rng_permutation(&rng, perm, (int)n);
         double sum = 0;
         long steps = 0;
         for (long i0 = 0; i0 + o.batch <= n; i0 += o.batch, steps++) {   /* drops the last partial batch */
+            if (o.flip) for (int b = 0; b < o.batch; b++) coin[b] = rng_u32(&rng);
             for (int b = 0; b < o.batch; b++) {
-                memcpy(xb + (size_t)b * 784, images + (size_t)perm[i0 + b] * 784, 784 * sizeof(float));
+                const float *src = images + (size_t)perm[i0 + b] * 784;
+                if (o.flip && (coin[b] & 1)) aug_flip_x(1, 28, 28, src, xb + (size_t)b * 784);
+                else memcpy(xb + (size_t)b * 784, src, 784 * sizeof(float));
                 yb[b] = labels[perm[i0 + b]];
             }
+            if (o.cosine) opt.lr = (float)(o.lr * 0.5 * (1 + cos(M_PI * (double)(ep * per_epoch + steps) / (double)total)));
             mg_step_reset();
             params_zero_grad(f->ps);
             Tensor *x = tensor_wrap(TSHAPE(o.batch, 1, 28, 28), xb);
@@ -36,7 +44,7 @@ double featnet_train(FeatNet *f, const float *images, const int *labels, long n,
     }
     mg_step_reset();
     mg_set_grad_enabled(old);
-    free(perm); free(yb); free(xb);
+    free(perm); free(yb); free(xb); free(coin);
     return last;
 }
 

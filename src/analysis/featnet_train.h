@@ -9,7 +9,9 @@ typedef struct FeatTrainOptions {
     int epochs;         /* default 2 */
     int batch;          /* default 128 */
     float lr;           /* Adam, betas (0.9, 0.999); default 1e-3 */
-    uint64_t seed;      /* initialisation and shuffling */
+    uint64_t seed;      /* initialisation, shuffling and flips */
+    int cosine;         /* 1: learning rate lr * (1 + cos(pi t / T)) / 2 at step t of T (0 at the end); 0: constant */
+    int flip;           /* 1: each drawn image is mirrored left-right with probability 1/2 */
 } FeatTrainOptions;
 
 /* Initialises f and trains it on images [n,1,28,28] with labels in 0..9; progress lines to log (may be NULL).

@@ -13,12 +13,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_SEEDS 4096
+#define MAX_SEEDS 1000000
 
 typedef struct {
     const char *ckpt, *out, *gif;
-    long seeds[MAX_SEEDS];
-    int nseeds, grid, cls, no_ema, steps, slerp;
+    long *seeds;                /* [nseeds] */
+    long nseeds, n, first;      /* --n N --seed FIRST: seeds FIRST .. FIRST+N-1 */
+    int grid, cls, no_ema, steps, slerp, seeds_given, first_given;
+    float psi;                  /* truncation: z <- psi z */
 } GenOpts;
 
 static int bad(const char *cmd, const char *msg) {
@@ -26,8 +28,23 @@ static int bad(const char *cmd, const char *msg) {
     return -1;
 }
 
+static int add_seed(GenOpts *o, long s, long *cap) {
+    if (o->nseeds == MAX_SEEDS) return -1;
+    if (o->nseeds == *cap) {
+        long *p = realloc(o->seeds, (size_t)(*cap ? 2 * *cap : 64) * sizeof(long));
+        if (!p) return -1;
+        o->seeds = p;
+        *cap = *cap ? 2 * *cap : 64;
+    }
+    o->seeds[o->nseeds++] = s;
+    return 0;
+}
+
 /* "0-63", "1,5,9", "3" */
 static int parse_seeds(const char *v, GenOpts *o) {
+    long cap = 0;
+    free(o->seeds);
+    o->seeds = NULL;
     o->nseeds = 0;
     for (const char *p = v; *p;) {
         char *end;
@@ -35,7 +52,7 @@ static int parse_seeds(const char *v, GenOpts *o) {
         long a = strtol(p, &end, 10), b = a;
         if (end == p || errno || a < 0) return -1;
         if (*end == '-') { p = end + 1; b = strtol(p, &end, 10); if (end == p || b < a) return -1; }
-        for (long s = a; s <= b; s++) { if (o->nseeds == MAX_SEEDS) return -1; o->seeds[o->nseeds++] = s; }
+        for (long s = a; s <= b; s++) if (add_seed(o, s, &cap)) return -1;
         p = end;
         if (*p == ',') p++;
         else if (*p) return -1;
@@ -44,8 +61,7 @@ static int parse_seeds(const char *v, GenOpts *o) {
 }
 
 static int parse(const char *cmd, int argc, char **argv, GenOpts *o, void (*usage)(void)) {
-    *o = (GenOpts){.cls = -1, .steps = 9};
-    parse_seeds("0-63", o);
+    *o = (GenOpts){.cls = -1, .steps = 9, .psi = 1};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         long x;
@@ -57,11 +73,29 @@ static int parse(const char *cmd, int argc, char **argv, GenOpts *o, void (*usag
         if (!strcmp(a, "--ckpt")) o->ckpt = v;
         else if (!strcmp(a, "--out") || !strcmp(a, "-o")) o->out = v;
         else if (!strcmp(a, "--gif") && !strcmp(cmd, "interpolate")) o->gif = v;
-        else if (!strcmp(a, "--seeds")) { if (parse_seeds(v, o)) return bad(cmd, "--seeds takes numbers and ranges, e.g. --seeds 0-63 or --seeds 3,7,12"); }
-        else if (!strcmp(a, "--mode")) {
+        else if (!strcmp(a, "--seeds")) {
+            if (parse_seeds(v, o)) return bad(cmd, "--seeds takes numbers and ranges (at most 1000000 seeds), e.g. --seeds 0-63 or --seeds 3,7,12");
+            o->seeds_given = 1;
+        } else if (!strcmp(a, "--mode")) {
             if (!strcmp(v, "lerp")) o->slerp = 0;
             else if (!strcmp(v, "slerp")) o->slerp = 1;
             else return bad(cmd, "--mode is lerp or slerp, e.g. --mode slerp");
+        } else if (!strcmp(a, "--trunc")) {
+            errno = 0;
+            double p = strtod(v, &end);
+            if (errno || *end || !*v || !(p >= 0 && p <= 2)) return bad(cmd, "--trunc needs a number psi from 0 to 2, e.g. --trunc 0.7");
+            o->psi = (float)p;
+        } else if (!strcmp(a, "--n") && !strcmp(cmd, "generate")) {
+            errno = 0;
+            x = strtol(v, &end, 10);
+            if (errno || *end || !*v || x < 1 || x > MAX_SEEDS) return bad(cmd, "--n needs a whole number of images from 1 to 1000000, e.g. --n 100");
+            o->n = x;
+        } else if (!strcmp(a, "--seed") && !strcmp(cmd, "generate")) {
+            errno = 0;
+            x = strtol(v, &end, 10);
+            if (errno || *end || !*v || x < 0 || x > 2147483647L) return bad(cmd, "--seed needs a whole number from 0 to 2147483647, e.g. --seed 1000");
+            o->first = x;
+            o->first_given = 1;
         } else if (!strcmp(a, "--grid") || !strcmp(a, "--class") || !strcmp(a, "--steps")) {
             x = strtol(v, &end, 10);
             if (*end || x < (strcmp(a, "--class") ? 1 : 0) || x > 4096) {
@@ -76,6 +110,16 @@ static int parse(const char *cmd, int argc, char **argv, GenOpts *o, void (*usag
             return -1;
         }
     }
+    if (o->seeds_given && (o->n || o->first_given))
+        return bad(cmd, "give the seeds either as --seeds LIST or as --n N [--seed FIRST], not both");
+    if (o->first_given && !o->n) return bad(cmd, "--seed FIRST needs --n N (the images of seeds FIRST .. FIRST+N-1)");
+    if (o->n && o->first + o->n - 1 > 2147483647L) return bad(cmd, "--seed + --n goes past seed 2147483647");
+    if (o->n) {
+        free(o->seeds);
+        o->seeds = mg_xmalloc((size_t)o->n * sizeof(long));
+        for (long k = 0; k < o->n; k++) o->seeds[k] = o->first + k;
+        o->nseeds = o->n;
+    } else if (!o->seeds_given) parse_seeds("0-63", o);
     if (!o->ckpt) return bad(cmd, "which model? add --ckpt RUN/checkpoint.safetensors");
     if (!o->out) return bad(cmd, "where to? add --out FILE.png (or --out DIR for one PNG per seed)");
     return 0;
@@ -104,26 +148,21 @@ static int load(const GenOpts *o, Loaded *l) {
     return -1;
 }
 
-/* G on n latents [n, z_dim] with class cls (conditional: -1 = seed mod n_classes) */
-static Tensor *render(Loaded *l, const GenOpts *o, const float *z, int n) {
-    int *labels = NULL;
-    if (l->m.n_classes) {
-        labels = mg_xmalloc((size_t)n * sizeof(int));
-        for (int i = 0; i < n; i++) labels[i] = o->cls >= 0 ? o->cls : (int)(o->seeds[i % o->nseeds] % l->m.n_classes);
-    }
-    mg_step_reset();
-    Tensor *x = samples_generate(&l->m, z, labels, n, l->ema.shadow && !o->no_ema ? l->ema.shadow : NULL);
-    free(labels);
-    return x;
+static const float *g_values(const Loaded *l, const GenOpts *o) {
+    return l->ema.shadow && !o->no_ema ? l->ema.shadow : NULL;
 }
 
 static void gen_usage(void) {
-    printf("usage: morphogan generate --ckpt FILE --out OUT [--seeds 0-63] [--grid COLS] [--class K] [--no-ema]\n"
+    printf("usage: morphogan generate --ckpt FILE --out OUT [--seeds 0-63 | --n N [--seed FIRST]] [--grid COLS] [--trunc PSI]\n"
+           "                          [--class K] [--no-ema]\n"
            "Images of a model trained by morphogan train, one per seed (seed k's z is the same everywhere).\n"
            "  --ckpt FILE    checkpoint.safetensors of a run\n"
            "  --out OUT      with --grid: the grid PNG; otherwise a folder for seed0000.png, ...\n"
            "  --seeds LIST   numbers and ranges, e.g. 0-63 or 3,7,12 (default 0-63)\n"
+           "  --n N          N images, of seeds FIRST .. FIRST+N-1 (--seed FIRST, default 0)\n"
            "  --grid COLS    one image with COLS columns\n"
+           "  --trunc PSI    truncation trick: z <- PSI z, towards the mean 0 of z ~ N(0, I) (default 1 = none;\n"
+           "                 smaller = more typical, less varied images; 0 = the image of z = 0)\n"
            "  --class K      conditional models: every image of class K (default: seed mod classes)\n"
            "  --no-ema       use G's weights rather than its EMA (when the run kept one)\n");
 }
@@ -131,32 +170,31 @@ static void gen_usage(void) {
 int cmd_generate(int argc, char **argv) {
     GenOpts o;
     int r = parse("generate", argc, argv, &o, gen_usage);
-    if (r) return r > 0 ? 0 : 2;
+    if (r) { free(o.seeds); return r > 0 ? 0 : 2; }
     Loaded l;
-    if (load(&o, &l)) return 1;
-    const int zd = l.m.z_dim;
-    float *z = mg_xmalloc((size_t)o.nseeds * zd * sizeof(float));
-    for (int i = 0; i < o.nseeds; i++) samples_z(z + (size_t)i * zd, zd, o.seeds[i], 1);
+    if (load(&o, &l)) { free(o.seeds); return 1; }
+    const size_t dim = (size_t)l.m.channels * l.m.size * l.m.size;
+    float *x = mg_xmalloc((size_t)o.nseeds * dim * sizeof(float));      /* [n,C,S,S] */
+    samples_render_seeds(&l.m, o.seeds, o.nseeds, o.psi, o.cls, g_values(&l, &o), x);
     int rc = 0;
     if (o.grid) {
-        Tensor *x = render(&l, &o, z, o.nseeds);
-        if (samples_write_grid(o.out, x, o.grid)) rc = 1;
-        else printf("%s: %d images\n", o.out, o.nseeds);
+        Tensor *t = tensor_wrap(TSHAPE((int)o.nseeds, l.m.channels, l.m.size, l.m.size), x);
+        if (samples_write_grid(o.out, t, o.grid)) rc = 1;
+        else printf("%s: %ld images\n", o.out, o.nseeds);
     } else {
         if (mkdir(o.out, 0777) && errno != EEXIST) { mg_error_set("%s: cannot create: %s", o.out, strerror(errno)); rc = 1; }
-        for (int i = 0; i < o.nseeds && !rc; i++) {
-            GenOpts one = o;
-            one.seeds[0] = o.seeds[i];
-            one.nseeds = 1;
-            Tensor *x = render(&l, &one, z + (size_t)i * zd, 1);
+        for (long i = 0; i < o.nseeds && !rc; i++) {
+            Tensor *t = tensor_wrap(TSHAPE(1, l.m.channels, l.m.size, l.m.size), x + (size_t)i * dim);
             char path[4200];
             snprintf(path, sizeof path, "%s/seed%04ld.png", o.out, o.seeds[i]);
-            if (samples_write_grid(path, x, 1)) rc = 1;
+            if (samples_write_grid(path, t, 1)) rc = 1;
         }
-        if (!rc) printf("%s: %d images seed*.png\n", o.out, o.nseeds);
+        if (!rc) printf("%s: %ld images seed*.png\n", o.out, o.nseeds);
     }
+    mg_step_reset();
     if (rc) fprintf(stderr, "morphogan: %s\n", mg_error_get());
-    free(z);
+    free(x);
+    free(o.seeds);
     unload(&l);
     return rc;
 }
@@ -166,31 +204,40 @@ static void interp_usage(void) {
            "       morphogan interpolate --ckpt FILE --out FILE.png --seeds A,B,C\n"
            "Two seeds: a strip of steps + 2 images from A to B (lerp or slerp of their z).\n"
            "Three seeds: an 11 x 11 grid of w = w1 + l2 (w2 - w1) + l3 (w3 - w1), l2 (columns), l3 (rows) in 0, 0.1, ..., 1.\n"
-           "--gif FILE.gif: also an animated GIF of the same images (0.1 s each, row by row for the plane).\n");
+           "--gif FILE.gif: also an animated GIF of the same images (0.1 s each, row by row for the plane).\n"
+           "--trunc PSI: the seeds' z are scaled by PSI (truncation towards the mean 0) before interpolating.\n"
+           "--no-ema: G's weights rather than its EMA.\n");
 }
 
 int cmd_interpolate(int argc, char **argv) {
     GenOpts o;
     int r = parse("interpolate", argc, argv, &o, interp_usage);
-    if (r) return r > 0 ? 0 : 2;
+    if (r) { free(o.seeds); return r > 0 ? 0 : 2; }
     if (o.nseeds != 2 && o.nseeds != 3) {
         fprintf(stderr, "morphogan interpolate: --seeds takes two seeds (a strip) or three (a plane), e.g. --seeds 3,8\n");
+        free(o.seeds);
         return 2;
     }
     Loaded l;
-    if (load(&o, &l)) return 1;
+    if (load(&o, &l)) { free(o.seeds); return 1; }
     const int zd = l.m.z_dim, n = o.nseeds == 2 ? o.steps + 2 : 121, cols = o.nseeds == 2 ? n : 11;
     float *w = mg_xmalloc(3 * (size_t)zd * sizeof(float)), *z = mg_xmalloc((size_t)n * zd * sizeof(float));
     for (int i = 0; i < o.nseeds; i++) samples_z(w + (size_t)i * zd, zd, o.seeds[i], 1);
+    for (int j = 0; j < o.nseeds * zd; j++) w[j] *= o.psi;                      /* truncation towards 0 */
     for (int k = 0; k < n; k++) {
         float *out = z + (size_t)k * zd;
         if (o.nseeds == 3) latent_plane(w, w + zd, w + 2 * zd, zd, (k % 11) * 0.1f, (k / 11) * 0.1f, out);
         else if (o.slerp) latent_slerp(w, w + zd, zd, (float)k / (n - 1), out);
         else latent_lerp(w, w + zd, zd, (float)k / (n - 1), out);
     }
-    GenOpts all = o;
-    if (l.m.n_classes && o.cls < 0) all.cls = (int)(o.seeds[0] % l.m.n_classes);   /* one class along the path */
-    Tensor *x = render(&l, &all, z, n);
+    int *labels = NULL;                                   /* conditional: one class along the path */
+    if (l.m.n_classes) {
+        labels = mg_xmalloc((size_t)n * sizeof(int));
+        for (int k = 0; k < n; k++) labels[k] = o.cls >= 0 ? o.cls : (int)(o.seeds[0] % l.m.n_classes);
+    }
+    mg_step_reset();
+    Tensor *x = samples_generate(&l.m, z, labels, n, g_values(&l, &o));          /* [n,C,S,S] */
+    free(labels);
     int rc = samples_write_grid(o.out, x, cols) ? 1 : 0;
     if (!rc && o.gif) {                                   /* the same images as an animation, in path order */
         Image *fr = mg_xcalloc((size_t)n, sizeof(Image));
@@ -202,8 +249,10 @@ int cmd_interpolate(int argc, char **argv) {
     }
     if (rc) fprintf(stderr, "morphogan: %s\n", mg_error_get());
     else printf("%s: %d images (%s)\n", o.out, n, o.nseeds == 3 ? "plane of 3 seeds" : o.slerp ? "slerp" : "lerp");
+    mg_step_reset();
     free(w);
     free(z);
+    free(o.seeds);
     unload(&l);
     return rc;
 }

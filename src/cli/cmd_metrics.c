@@ -18,6 +18,8 @@
 
 #define FM "/usr/share/datasets/fashion-mnist/"
 
+int cmd_metrics_classes(int argc, char **argv);
+
 static int fail(void) { fprintf(stderr, "morphogan: %s\n", mg_error_get()); return 1; }
 
 static int parse_long(const char *cmd, const char *opt, const char *v, long lo, long hi, long *out) {
@@ -44,6 +46,8 @@ static void train_usage(FILE *f) {
             "  --out FILE        weights, safetensors (default featnet.safetensors)\n"
             "  --epochs N        (default 2)   --batch N (default 128)   --seed N (default 0)\n"
             "  --lr X            Adam learning rate (default 0.001)\n"
+            "  --lr-schedule S   constant (default) or cosine (lr (1 + cos(pi t/T)) / 2, down to 0 at the last step)\n"
+            "  --flip 0|1        mirror each drawn training image left-right with probability 1/2 (default 0)\n"
             "  --max-images N    use only the first N training images\n"
             "  --max-test N      use only the first N test images\n"
             "  --threads N       CPU threads\n");
@@ -67,6 +71,12 @@ static int cmd_train_features(int argc, char **argv) {
         else if (!strcmp(a, "--batch")) { if (parse_long("metrics train-features", a, v, 1, 65536, &x)) return 2; o.batch = (int)x; }
         else if (!strcmp(a, "--seed")) { if (parse_long("metrics train-features", a, v, 0, 2147483647L, &x)) return 2; o.seed = (uint64_t)x; }
         else if (!strcmp(a, "--max-images")) { if (parse_long("metrics train-features", a, v, 1, 1L << 30, &max)) return 2; }
+        else if (!strcmp(a, "--flip")) { if (parse_long("metrics train-features", a, v, 0, 1, &x)) return 2; o.flip = (int)x; }
+        else if (!strcmp(a, "--lr-schedule") && v) {
+            if (!strcmp(v, "cosine")) o.cosine = 1;
+            else if (!strcmp(v, "constant")) o.cosine = 0;
+            else { fprintf(stderr, "morphogan metrics train-features: --lr-schedule is constant or cosine, e.g. --lr-schedule cosine\n"); return 2; }
+        }
         else if (!strcmp(a, "--max-test")) { if (parse_long("metrics train-features", a, v, 1, 1L << 30, &max_test)) return 2; }
         else if (!strcmp(a, "--lr") && v) {
             char *end;
@@ -176,6 +186,7 @@ static void usage(FILE *f) {
             "usage: morphogan metrics --real SRC --fake SRC --net FILE [options]\n"
             "       morphogan metrics train-features [options]      (see morphogan metrics train-features --help)\n"
             "       morphogan metrics ppl --checkpoint FILE [--net FILE] [options]   (perceptual path length; --help)\n"
+            "       morphogan metrics classes --ckpt FILE --net FILE [--n 10000]   (mode-collapse check: class shares; --help)\n"
             "Sample-quality metrics between a real and a fake set of 28x28 images, in the feature space of the domain\n"
             "feature network (penultimate layer, 128 features).  SRC: an IDX file (.gz or plain), a folder of PNGs, or\n"
             "for --real a statistics file (.safetensors) written by --real-cache.\n"
@@ -299,6 +310,7 @@ static int real_features(FeatNet *net, const char *fp, const Opts *o, RealStats 
 int cmd_metrics(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "train-features")) return cmd_train_features(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "ppl")) return cmd_ppl(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "classes")) return cmd_metrics_classes(argc - 1, argv + 1);   /* cmd_metrics_classes.c */
     Opts o;
     if (parse(argc, argv, &o)) return 2;
     FeatNet net;

@@ -32,6 +32,27 @@ Tensor *samples_generate(GanModel *m, const float *z, const int *labels, int n, 
     return x;
 }
 
+void samples_render_seeds(GanModel *m, const long *seeds, long n, float psi, int cls, const float *g_values, float *out) {
+    enum { CHUNK = 256 };
+    const int zd = m->z_dim;
+    const size_t dim = (size_t)m->channels * m->size * m->size;
+    float *z = mg_xmalloc((size_t)CHUNK * zd * sizeof(float));
+    int labels[CHUNK];
+    for (long i0 = 0; i0 < n; i0 += CHUNK) {
+        const int b = (int)(n - i0 < CHUNK ? n - i0 : CHUNK);
+        for (int i = 0; i < b; i++) {
+            samples_z(z + (size_t)i * zd, zd, seeds[i0 + i], 1);
+            for (int j = 0; j < zd; j++) z[(size_t)i * zd + j] *= psi;            /* truncation towards 0 */
+            if (m->n_classes) labels[i] = cls >= 0 ? cls : (int)(seeds[i0 + i] % m->n_classes);
+        }
+        mg_step_reset();
+        Tensor *x = samples_generate(m, z, m->n_classes ? labels : NULL, b, g_values);    /* [b,C,S,S] */
+        memcpy(out + (size_t)i0 * dim, x->data, (size_t)b * dim * sizeof(float));
+    }
+    mg_step_reset();
+    free(z);
+}
+
 int samples_write_grid(const char *path, const Tensor *x, int cols) {
     const int n = x->shape[0], c = x->shape[1], s = x->shape[2], rows = (n + cols - 1) / cols, cell = s + 2;
     Image img;

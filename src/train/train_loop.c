@@ -86,7 +86,11 @@ static int setup(Run *r, long *step) {
     dopt.prep.max_black = 1.0f;                 /* training keeps every image (filter with morphogan dataset) */
     dopt.labels = c->labels[0] ? c->labels : NULL;
     dopt.limit = c->max_images;
-    if (dataset_load(c->data, &dopt, &r->data, NULL)) return -1;
+    DsRejects rej = {0};
+    if (dataset_load(c->data, &dopt, &r->data, &rej)) { ds_rejects_free(&rej); return -1; }
+    for (int i = 0; i < rej.n; i++)                 /* e.g. a corrupt image: skipped, named */
+        fprintf(stderr, "morphogan: warning: skipped %s (%s)\n", rej.file[i], rej.reason[i]);
+    ds_rejects_free(&rej);
     if (c->max_images && r->data.n > c->max_images) r->data.n = c->max_images;
     if (r->data.n < c->batch)
         return mg_error_set("%s: %d images, fewer than one batch of %d; use a smaller --batch", c->data, r->data.n, c->batch);
