@@ -386,6 +386,19 @@ TEST(stylegan2_trains_resumes_and_generates) {
     snprintf(a, sizeof a, "generate --ckpt %s/sg2/checkpoint.safetensors --out %s/sg2/again.png --grid 8", dir, dir);
     CHECK(run(a) == 0);
     CHECK(same_file("sg2/samples_000006.png", "sg2/again.png"));
+    snprintf(a, sizeof a, "generate --ckpt %s/sg2/checkpoint.safetensors --seeds 3-7 --trunc 0.5 --out %s/sg2/t --save-codes %s/sg2/codes",
+             dir, dir, dir);
+    CHECK(run(a) == 0);
+    NpyArray wp = {0}, w1 = {0};
+    char cp[400];
+    snprintf(cp, sizeof cp, "%s/sg2/codes/wplus.npy", dir);
+    CHECK(npy_read(cp, NPY_F32, &wp) == 0 && wp.ndim == 3 && wp.shape[0] == 5 && wp.shape[1] == 8 && wp.shape[2] == 8);
+    snprintf(cp, sizeof cp, "%s/sg2/codes/w.npy", dir);
+    CHECK(npy_read(cp, NPY_F32, &w1) == 0 && w1.ndim == 2 && w1.shape[0] == 5);
+    if (wp.data && w1.data) CHECK(!memcmp((float *)wp.data + 7 * 8, (float *)w1.data, 8 * sizeof(float)));   /* slot 7 of seed 3 = its w */
+    npy_free(&wp);
+    npy_free(&w1);
+    CHECK(file_has("out.txt", "wplus.npy [5,8,8]", -1));
     snprintf(a, sizeof a, "style-mix --ckpt %s/sg2/checkpoint.safetensors --out %s/sg2/mix.png --cols 0-2 --rows 7 --trunc 0.7", dir, dir);
     CHECK(run(a) == 0);
     CHECK(file_has("out.txt", "4 columns x 4 rows", -1));

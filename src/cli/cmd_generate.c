@@ -7,6 +7,9 @@
 #include "train/latent.h"
 #include "train/model_build.h"
 #include "train/samples.h"
+#include "train/model_stylegan2.h"
+#include "train/sg2_sample.h"
+#include "io/npy.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +23,8 @@ typedef struct {
     long *seeds;                /* [nseeds] */
     long nseeds, n, first;      /* --n N --seed FIRST: seeds FIRST .. FIRST+N-1 */
     int grid, cls, no_ema, steps, slerp, seeds_given, first_given;
-    float psi;                  /* truncation: z <- psi z */
+    float psi;                  /* truncation: z <- psi z (stylegan2: w <- w_avg + psi (w - w_avg)) */
+    const char *codes;          /* generate: folder for z.npy, w.npy, wplus.npy (stylegan2) */
 } GenOpts;
 
 static int bad(const char *cmd, const char *msg) {
@@ -73,6 +77,7 @@ static int parse(const char *cmd, int argc, char **argv, GenOpts *o, void (*usag
         if (!strcmp(a, "--ckpt")) o->ckpt = v;
         else if (!strcmp(a, "--out") || !strcmp(a, "-o")) o->out = v;
         else if (!strcmp(a, "--gif") && !strcmp(cmd, "interpolate")) o->gif = v;
+        else if (!strcmp(a, "--save-codes") && !strcmp(cmd, "generate")) o->codes = v;
         else if (!strcmp(a, "--seeds")) {
             if (parse_seeds(v, o)) return bad(cmd, "--seeds takes numbers and ranges (at most 1000000 seeds), e.g. --seeds 0-63 or --seeds 3,7,12");
             o->seeds_given = 1;
@@ -163,8 +168,55 @@ static void gen_usage(void) {
            "  --grid COLS    one image with COLS columns\n"
            "  --trunc PSI    truncation trick: z <- PSI z, towards the mean 0 of z ~ N(0, I) (default 1 = none;\n"
            "                 smaller = more typical, less varied images; 0 = the image of z = 0)\n"
+           "                 stylegan2: in W, w <- w_avg + PSI (w - w_avg), w_avg = the mean of 10,000 mapped samples\n"
+           "  --save-codes DIR  stylegan2: the seeds' codes as NumPy files DIR/z.npy [N,Z], DIR/w.npy [N,Wd] (truncated)\n"
+           "                 and DIR/wplus.npy [N,num_ws,Wd], in --seeds order\n"
            "  --class K      conditional models: every image of class K (default: seed mod classes)\n"
            "  --no-ema       use G's weights rather than its EMA (when the run kept one)\n");
+}
+
+/* stylegan2: EMA weights in place, truncation in W around the mean of 10,000 samples; *psi_z = 1 (no z scaling) */
+static void sg2_prepare(Loaded *l, const GenOpts *o, float *psi_z) {
+    Sg2 *g = gan_stylegan2_net(&l->m);
+    if (!g) { *psi_z = o->psi; return; }
+    if (g_values(l, o)) memcpy(l->m.g_ps->values, l->ema.shadow, l->m.g_ps->total * sizeof(float));
+    if (o->psi != 1.0f) sg2_estimate_w_avg(g, 10000, 0);
+    gan_stylegan2_set_psi(&l->m, o->psi);
+    *psi_z = 1.0f;
+}
+
+/* DIR/z.npy, w.npy, wplus.npy of the seeds (stylegan2) */
+static int save_codes(Loaded *l, const GenOpts *o) {
+    Sg2 *g = gan_stylegan2_net(&l->m);
+    if (!g) return mg_error_set("%s: --save-codes needs a StyleGAN2 checkpoint (train --cfg stylegan2)", o->ckpt);
+    if (mkdir(o->codes, 0777) && errno != EEXIST) return mg_error_set("%s: cannot create: %s", o->codes, strerror(errno));
+    const long n = o->nseeds;
+    const int zd = g->s.z_dim, wd = g->s.w_dim, L = g->num_ws;
+    float *z = mg_xmalloc(sizeof(float) * n * zd), *w = mg_xmalloc(sizeof(float) * n * wd), *wp = mg_xmalloc(sizeof(float) * n * L * wd);
+    for (long i0 = 0; i0 < n; i0 += 1000) {
+        const int b = (int)(n - i0 < 1000 ? n - i0 : 1000);
+        mg_step_reset();
+        Tensor *zt, *wt;
+        sg2_codes_for_seeds(g, o->seeds + i0, b, o->psi, &zt, &wt);
+        memcpy(z + (size_t)i0 * zd, zt->data, sizeof(float) * b * zd);
+        memcpy(w + (size_t)i0 * wd, wt->data, sizeof(float) * b * wd);
+        for (int i = 0; i < b; i++)
+            for (int j = 0; j < L; j++) memcpy(wp + ((size_t)(i0 + i) * L + j) * wd, wt->data + (size_t)i * wd, sizeof(float) * wd);
+    }
+    mg_step_reset();
+    char p[4300];
+    int rc = 0;
+    snprintf(p, sizeof p, "%s/z.npy", o->codes);
+    rc = rc || npy_write(p, NPY_F32, 2, (int64_t[]){n, zd}, z);
+    snprintf(p, sizeof p, "%s/w.npy", o->codes);
+    rc = rc || npy_write(p, NPY_F32, 2, (int64_t[]){n, wd}, w);
+    snprintf(p, sizeof p, "%s/wplus.npy", o->codes);
+    rc = rc || npy_write(p, NPY_F32, 3, (int64_t[]){n, L, wd}, wp);
+    free(z);
+    free(w);
+    free(wp);
+    if (!rc) printf("codes: %s/z.npy [%ld,%d], w.npy [%ld,%d], wplus.npy [%ld,%d,%d]\n", o->codes, n, zd, n, wd, n, L, wd);
+    return rc ? -1 : 0;
 }
 
 int cmd_generate(int argc, char **argv) {
@@ -175,8 +227,11 @@ int cmd_generate(int argc, char **argv) {
     if (load(&o, &l)) { free(o.seeds); return 1; }
     const size_t dim = (size_t)l.m.channels * l.m.size * l.m.size;
     float *x = mg_xmalloc((size_t)o.nseeds * dim * sizeof(float));      /* [n,C,S,S] */
-    samples_render_seeds(&l.m, o.seeds, o.nseeds, o.psi, o.cls, g_values(&l, &o), x);
-    int rc = 0;
+    float psi_z;
+    sg2_prepare(&l, &o, &psi_z);
+    const float *gv = gan_stylegan2_net(&l.m) ? NULL : g_values(&l, &o);  /* stylegan2: EMA already in place */
+    samples_render_seeds(&l.m, o.seeds, o.nseeds, psi_z, o.cls, gv, x);
+    int rc = o.codes && save_codes(&l, &o) ? 1 : 0;
     if (o.grid) {
         Tensor *t = tensor_wrap(TSHAPE((int)o.nseeds, l.m.channels, l.m.size, l.m.size), x);
         if (samples_write_grid(o.out, t, o.grid)) rc = 1;
