@@ -28,6 +28,7 @@ static void morpho_usage(FILE *f) {
         "  --columns C1,C2,...  columns to compare (default: length,width,area,perimeter,elongation,\n"
         "                       bending,lr_asymmetry)\n"
         "  --measures FILE      (folders) also write the measures CSV of both folders\n"
+        "  --ks-max X           also print whether every column's Kolmogorov-Smirnov statistic is below X (PASS/FAIL)\n"
         "Units: pixels (multiply lengths by your micrometres-per-pixel calibration, areas by its square);\n"
         "bending in radians.  Flagged rows (ok = 0) have empty measures and are left out of compare.\n");
 }
@@ -82,6 +83,7 @@ int cmd_morpho(int argc, char **argv) {
     const char *out = NULL, *sheet = NULL, *by = "group", *measures_out = NULL;
     char *groups_arg = NULL, *columns_arg = NULL;
     int n_harm = 10, sheet_n = 8, compare = 0;
+    double ks_max = 0;
     const char **inputs = calloc(argc, sizeof(char *));
     int n_in = 0;
     if (!inputs) return 1;
@@ -112,6 +114,11 @@ int cmd_morpho(int argc, char **argv) {
         else if (!strcmp(a, "--groups")) { NEED_VALUE(); groups_arg = argv[i]; }
         else if (!strcmp(a, "--columns")) { NEED_VALUE(); columns_arg = argv[i]; }
         else if (!strcmp(a, "--measures")) { NEED_VALUE(); measures_out = v; }
+        else if (!strcmp(a, "--ks-max")) {
+            NEED_VALUE();
+            ks_max = atof(v);
+            if (!(ks_max > 0 && ks_max <= 1)) { fprintf(stderr, "morphogan morpho: --ks-max takes a number in (0, 1], e.g. --ks-max 0.15\n"); free(inputs); return 2; }
+        }
         else if (a[0] == '-' && a[1]) { fprintf(stderr, "morphogan morpho: unknown option '%s'; type 'morphogan morpho --help'\n", a); free(inputs); return 2; }
         else inputs[n_in++] = a;
 #undef NEED_VALUE
@@ -193,6 +200,16 @@ int cmd_morpho(int argc, char **argv) {
     if (!res) { rc = mg_error_set("out of memory"); goto done; }
     if ((rc = compare_table(&t, by, ga, gb, cols, n_cols, res)) == 0) {
         compare_print(stdout, ga, gb, res, n_cols);
+        if (ks_max > 0) {                 /* do the two sets have the same distribution of every measure? */
+            int pass = 1;
+            printf("KS check (each < %g):", ks_max);
+            for (int k = 0; k < n_cols; k++) {
+                int ok = res[k].ok && res[k].g.ks < ks_max;
+                pass &= ok;
+                printf(" %s %.3f %s%s", res[k].column, res[k].g.ks, ok ? "ok" : "FAIL", k + 1 < n_cols ? ";" : "");
+            }
+            printf(" -> %s\n", pass ? "PASS" : "FAIL");
+        }
         if (!out) out = "compare.csv";
         if ((rc = compare_write_csv(out, ga, gb, res, n_cols)) == 0) printf("-> %s\n", out);
     }
