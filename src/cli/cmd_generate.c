@@ -260,7 +260,8 @@ static void interp_usage(void) {
            "Two seeds: a strip of steps + 2 images from A to B (lerp or slerp of their z).\n"
            "Three seeds: an 11 x 11 grid of w = w1 + l2 (w2 - w1) + l3 (w3 - w1), l2 (columns), l3 (rows) in 0, 0.1, ..., 1.\n"
            "--gif FILE.gif: also an animated GIF of the same images (0.1 s each, row by row for the plane).\n"
-           "--trunc PSI: the seeds' z are scaled by PSI (truncation towards the mean 0) before interpolating.\n"
+           "--trunc PSI: the seeds' z are scaled by PSI (truncation towards the mean 0) before interpolating;\n"
+           "             stylegan2: every code's w is truncated, w_avg + PSI (w - w_avg), as in generate.\n"
            "--no-ema: G's weights rather than its EMA.\n");
 }
 
@@ -278,7 +279,9 @@ int cmd_interpolate(int argc, char **argv) {
     const int zd = l.m.z_dim, n = o.nseeds == 2 ? o.steps + 2 : 121, cols = o.nseeds == 2 ? n : 11;
     float *w = mg_xmalloc(3 * (size_t)zd * sizeof(float)), *z = mg_xmalloc((size_t)n * zd * sizeof(float));
     for (int i = 0; i < o.nseeds; i++) samples_z(w + (size_t)i * zd, zd, o.seeds[i], 1);
-    for (int j = 0; j < o.nseeds * zd; j++) w[j] *= o.psi;                      /* truncation towards 0 */
+    float psi_z;                                          /* z <- psi z; stylegan2: in W instead (psi_z = 1) */
+    sg2_prepare(&l, &o, &psi_z);
+    for (int j = 0; j < o.nseeds * zd; j++) w[j] *= psi_z;
     for (int k = 0; k < n; k++) {
         float *out = z + (size_t)k * zd;
         if (o.nseeds == 3) latent_plane(w, w + zd, w + 2 * zd, zd, (k % 11) * 0.1f, (k / 11) * 0.1f, out);
