@@ -5,7 +5,7 @@ BLAS_INC = /usr/include/x86_64-linux-gnu/openblas-openmp
 BLAS_LIB = /usr/lib/x86_64-linux-gnu/openblas-openmp
 OPT     ?= -O3 -march=native -ffp-contract=fast
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -fopenmp -Isrc -I$(BLAS_INC) $(OPT) $(EXTRA)
-LDLIBS  += -L$(BLAS_LIB) -Wl,-rpath,$(BLAS_LIB) -lopenblas -lcjson -lpng -ljpeg -ltiff -lz -lm -fopenmp
+LDLIBS  += -L$(BLAS_LIB) -Wl,-rpath,$(BLAS_LIB) -lopenblas -llinear -lcjson -lpng -ljpeg -ltiff -lz -lm -fopenmp
 BUILD   ?= build
 
 LIB_SRC  = $(filter-out src/cli/%,$(shell find src -name '*.c' | sort))

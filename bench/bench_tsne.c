@@ -1,0 +1,146 @@
+/* t-SNE (Barnes-Hut): morphogan (analysis/tsne.h) against scikit-learn's TSNE (bench/tsne_sklearn.py) in the
+ * same run, on the same table, same perplexity, iterations, PCA initialisation, theta 0.5, learning rate
+ * "auto", early exaggeration 12 for 250 iterations, same thread count.  Prints both times, the speed ratio
+ * and the trustworthiness (k = 10) of both embeddings, computed by morphogan and by scikit-learn.
+ *
+ *   build/bench/bench_tsne [--data mixture|fashion] [--n 3000] [--d 512] [--dims 2] [--perplexity 30]
+ *                          [--iterations 1000] [--threads 2] [--python /usr/bin/python3]
+ * mixture: 10 Gaussian clusters in d dimensions, each a random 6-dimensional linear manifold plus isotropic
+ *          noise (seeded), so that both between- and within-cluster structure matter;
+ * fashion: the first n Fashion-MNIST test images (784 pixels in [0,1]) projected on their first d principal
+ *          components (d <= 784). */
+#include "analysis/pca.h"
+#include "analysis/tsne.h"
+#include "core/error.h"
+#include "core/rng.h"
+#include "core/threads.h"
+#include "data/idx.h"
+#include "io/npy.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+static float *mixture(int n, int d) {
+    const int K = 10, M = 6;
+    Rng r = rng_new(7);
+    float *x = mg_xmalloc((size_t)n * d * sizeof(float)), *c = mg_xmalloc((size_t)K * d * sizeof(float));
+    float *a = mg_xmalloc((size_t)K * M * d * sizeof(float)), z[6];
+    rng_normal(&r, c, (size_t)K * d, 0.f, 0.35f);            /* centres: pairwise distance ~ 0.5 sqrt(2 d) */
+    rng_normal(&r, a, (size_t)K * M * d, 0.f, 0.25f);        /* within-cluster manifold */
+    for (int i = 0; i < n; i++) {
+        int k = i % K;
+        rng_normal(&r, z, M, 0.f, 1.f);
+        float *xi = x + (size_t)i * d;
+        rng_normal(&r, xi, (size_t)d, 0.f, 0.12f);
+        for (int j = 0; j < d; j++) {
+            float s = c[(size_t)k * d + j];
+            for (int m = 0; m < M; m++) s += z[m] * a[((size_t)k * M + m) * d + j];
+            xi[j] += s;
+        }
+    }
+    free(c);
+    free(a);
+    return x;
+}
+
+static float *fashion(int n, int d) {
+    IdxImages im;
+    if (idx_load_images("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", n, &im)) {
+        fprintf(stderr, "bench_tsne: %s\n", mg_error_get());
+        exit(1);
+    }
+    int p = im.h * im.w;
+    if (im.n < n || d > p) { fprintf(stderr, "bench_tsne: fashion needs n <= %d, d <= %d\n", im.n, p); exit(2); }
+    float *pix = mg_xmalloc((size_t)n * p * sizeof(float));
+    for (size_t i = 0; i < (size_t)n * p; i++) pix[i] = 0.5f * (im.data[i] + 1.f);   /* [-1,1] -> [0,1] */
+    idx_images_free(&im);
+    Pca pc;
+    if (pca_fit(pix, n, p, d, &pc)) { fprintf(stderr, "bench_tsne: %s\n", mg_error_get()); exit(1); }
+    double *o = mg_xmalloc((size_t)n * d * sizeof(double));
+    pca_transform(&pc, pix, n, o);
+    float *x = mg_xmalloc((size_t)n * d * sizeof(float));
+    for (size_t i = 0; i < (size_t)n * d; i++) x[i] = (float)o[i];
+    pca_free(&pc);
+    free(o);
+    free(pix);
+    return x;
+}
+
+int main(int argc, char **argv) {
+    int n = 3000, d = 512, threads = 2;
+    const char *python = "/usr/bin/python3", *data = "mixture";
+    TsneOptions o = tsne_default_options();
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--n")) n = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--d")) d = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--dims")) o.dims = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--perplexity")) o.perplexity = atof(argv[i + 1]);
+        else if (!strcmp(argv[i], "--iterations")) o.iterations = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--python")) python = argv[i + 1];
+        else if (!strcmp(argv[i], "--data")) data = argv[i + 1];
+        else { fprintf(stderr, "bench_tsne: unknown option %s\n", argv[i]); return 2; }
+    }
+    if (n < 100 || d < 2 || threads < 1) { fprintf(stderr, "bench_tsne: bad sizes\n"); return 2; }
+    mg_set_threads(threads);
+    float *x = !strcmp(data, "fashion") ? fashion(n, d) : mixture(n, d);
+    char dir[] = "/tmp/bench_tsne.XXXXXX", xp[64], yp[64], sp[64];
+    if (!mkdtemp(dir)) { perror("bench_tsne: mkdtemp"); return 1; }
+    snprintf(xp, sizeof xp, "%s/x.npy", dir);
+    snprintf(yp, sizeof yp, "%s/ours.npy", dir);
+    snprintf(sp, sizeof sp, "%s/sklearn.npy", dir);
+    if (npy_write(xp, NPY_F32, 2, (int64_t[]){n, d}, x)) { fprintf(stderr, "bench_tsne: %s\n", mg_error_get()); return 1; }
+    printf("t-SNE of %s %d x %d -> %d-D, perplexity %g, %d iterations, theta 0.5, PCA init, %d threads\n", data, n, d,
+           o.dims, o.perplexity, o.iterations, threads);
+    fflush(stdout);
+
+    float *y = mg_xmalloc((size_t)n * o.dims * sizeof(float));
+    TsneResult r;
+    double t0 = now_s();
+    if (tsne_run(x, n, d, &o, y, &r)) { fprintf(stderr, "bench_tsne: %s\n", mg_error_get()); return 1; }
+    double tc = now_s() - t0;
+    if (npy_write(yp, NPY_F32, 2, (int64_t[]){n, o.dims}, y)) { fprintf(stderr, "bench_tsne: %s\n", mg_error_get()); return 1; }
+    double trust_c = trustworthiness(x, n, d, y, o.dims, 10);
+    printf("RESULT impl=morphogan seconds=%.3f affinities=%.3f descent=%.3f kl=%.5f iterations=%d trust=%.5f\n", tc,
+           r.seconds_affinity, r.seconds_descent, r.kl, r.iterations, trust_c);
+    fflush(stdout);
+
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=%d OPENBLAS_NUM_THREADS=%d %s bench/tsne_sklearn.py %s %s %s %d %g %d",
+             threads, threads, python, xp, sp, yp, o.dims, o.perplexity, o.iterations);
+    FILE *pp = popen(cmd, "r");
+    char line[1024];
+    double ts = -1, trust_s_sk = -1, trust_c_sk = -1;
+    while (pp && fgets(line, sizeof line, pp)) {
+        fputs(line, stdout);
+        char *q = strstr(line, "seconds=");
+        if (q) ts = atof(q + 8);
+        if ((q = strstr(line, "trust_sklearn_emb="))) trust_s_sk = atof(q + 18);
+        if ((q = strstr(line, "trust_ours_emb="))) trust_c_sk = atof(q + 15);
+    }
+    int prc = pp ? pclose(pp) : -1;
+    NpyArray s;
+    if (prc != 0 || ts < 0 || npy_read(sp, NPY_F32, &s)) {
+        fprintf(stderr, "bench_tsne: the scikit-learn run failed (python3-sklearn installed?)\n");
+        return 1;
+    }
+    double trust_s = trustworthiness(x, n, d, s.data, o.dims, 10);
+    printf("\n%-12s %10s %22s %22s\n", "", "seconds", "trustworthiness (ours)", "(sklearn's function)");
+    printf("%-12s %10.2f %22.4f %22.4f\n", "morphogan", tc, trust_c, trust_c_sk);
+    printf("%-12s %10.2f %22.4f %22.4f\n", "scikit-learn", ts, trust_s, trust_s_sk);
+    printf("speed ratio sklearn/morphogan: %.2fx; trustworthiness difference (morphogan - sklearn): %+.4f\n", ts / tc,
+           trust_c - trust_s);
+    npy_free(&s);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd)) fprintf(stderr, "bench_tsne: could not remove %s\n", dir);
+    free(x);
+    free(y);
+    return 0;
+}
