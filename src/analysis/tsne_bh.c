@@ -12,7 +12,7 @@
 #include <string.h>
 
 #define MAX_DEPTH 50
-#define LEAF_CAP 8                          /* points a leaf holds before it splits */
+#define LEAF_CAP 32                          /* points a leaf holds before it splits */
 #define FLOAT_TINY 1.17549435e-38           /* scikit-learn's FLOAT32_TINY, floor of p and q in the KL */
 
 /* the hot part of a node, one 64-byte line: what a traversal reads */
@@ -34,6 +34,7 @@ typedef struct BhTree {
     int *next;                  /* [n]: next point of the same leaf */
     int *order;                 /* [n]: the points in depth-first order of their leaves */
     double *ys;                 /* [dims, n]: their coordinates in that order, by columns */
+    int *leaves, nleaves;       /* the non-empty leaves in depth-first order */
     int n;                      /* points of the last build (order is reused as the next insertion order) */
     double inv_theta2;
 } BhTree;
@@ -41,7 +42,8 @@ typedef struct BhTree {
 struct TsneWork {
     BhTree tree;
     int n;
-    double *neg, *zp;           /* [n, dims], [n] */
+    double *neg, *zp;           /* [n, dims], [n]: repulsive sums and parts of Z by point */
+    double *zm, *fm;            /* [n], [dims, n]: the same by depth-first position */
 };
 
 TsneWork *tsne_work_new(void) { return mg_xcalloc(1, sizeof(TsneWork)); }
@@ -58,7 +60,7 @@ static void tree_grow(BhTree *t, int need) {
 }
 
 static void tree_free(BhTree *t) {
-    free(t->node); free(t->center); free(t->half); free(t->next); free(t->order); free(t->ys);
+    free(t->node); free(t->center); free(t->half); free(t->next); free(t->order); free(t->ys); free(t->leaves);
     memset(t, 0, sizeof *t);
 }
 
@@ -97,10 +99,13 @@ static void subdivide(BhTree *t, int node) {
 static void tree_order(BhTree *t, const double *y, int n) {
     int *stack = mg_xmalloc((size_t)(MAX_DEPTH + 2) * 8 * sizeof(int)), sp = 0, m = 0;
     stack[sp++] = 0;
+    t->nleaves = 0;
     while (sp) {
-        BhNode *nd = &t->node[stack[--sp]];
+        int k = stack[--sp];
+        BhNode *nd = &t->node[k];
         if (nd->child < 0) {
             int start = m;
+            t->leaves[t->nleaves++] = k;
             for (int j = nd->first; j >= 0; j = t->next[j]) t->order[m++] = j;
             nd->first = start;
             continue;
@@ -130,9 +135,10 @@ static void insert(BhTree *t, const double *y, int i, int node, int depth, int c
             node = nd->child + quadrant(t, node, p);
             continue;
         }
-        int j = nd->first, m = 0, same = 1;
-        for (int q = j; q >= 0; q = t->next[q], m++)
-            for (int a = 0; a < D; a++) same &= y[(size_t)q * D + a] == p[a];
+        int j = nd->first, m = nd->count - 1, same = 1;     /* m: points in the list (i is counted) */
+        if (m >= LEAF_CAP && depth < MAX_DEPTH)
+            for (int q = j; q >= 0 && same; q = t->next[q])
+                for (int a = 0; a < D; a++) same &= y[(size_t)q * D + a] == p[a];
         if (m < LEAF_CAP || same || depth >= MAX_DEPTH) { t->next[i] = j; nd->first = i; return; }
         subdivide(t, node);                   /* (the node array may move: no pointer kept across) */
         t->node[node].first = -1;
@@ -159,7 +165,8 @@ static void tree_build(BhTree *t, const double *y, int n, int dims, double theta
     t->next = realloc(t->next, (size_t)n * sizeof(int));
     t->order = realloc(t->order, (size_t)n * sizeof(int));
     t->ys = realloc(t->ys, (size_t)n * dims * sizeof(double));
-    if (!t->next || !t->order || !t->ys) mg_fatal("out of memory (t-SNE tree)");
+    t->leaves = realloc(t->leaves, (size_t)n * sizeof(int));
+    if (!t->next || !t->order || !t->ys || !t->leaves) mg_fatal("out of memory (t-SNE tree)");
     double lo[3], hi[3], c[3], ext = 0;
     for (int a = 0; a < dims; a++) { lo[a] = INFINITY; hi[a] = -INFINITY; }
     for (int i = 0; i < n; i++)
@@ -185,60 +192,92 @@ static void tree_build(BhTree *t, const double *y, int n, int dims, double theta
     tree_order(t, y, n);
 }
 
-/* repulsive force (unnormalised: sum_j q_ij^2 (y_i - y_j)) on point i and its part of Z = sum_j q_ij.
- * A cell holding y_i is always opened; when theta <= 1/sqrt(dims) the distance test alone guarantees it
- * (the centre of mass of a cell of width w holding y_i is closer than sqrt(dims) w < w / theta). */
-static inline __attribute__((always_inline)) double repulsion(const BhTree *t, const double *y, int n, int i, const int D,
-                                                              const int check_inside, double *f, int *stack) {
-    const double *p = y + (size_t)i * D;
-    double z = 0, fa[3] = {0, 0, 0};
+/* Repulsive forces (unnormalised: sum_j q_ij^2 (y_i - y_j)) and parts of Z = sum_j q_ij of the points of one
+ * leaf, the "group", in one traversal: a cell is summarised by its centre of mass for the whole group when
+ * (cell width / theta)^2 < the squared distance from the centre of mass to the group's bounding box (so
+ * the per-point criterion holds for every point of the group), else opened; an opened leaf interacts
+ * exactly, point by point.  The loops run over the group's points (vectorised); results go to zm [n] and
+ * fm [D, n] at the points' depth-first positions.  A cell holding a point of the group is never summarised:
+ * when theta <= 1/sqrt(dims) the distance test guarantees it (the centre of mass of a cell of width w holding
+ * y_i is closer to y_i than sqrt(dims) w < w / theta), otherwise the cell's box is tested. */
+static inline __attribute__((always_inline)) void repulsion_group(const BhTree *t, int n, int leaf, const int D,
+                                                                  const int check_inside, double *zm, double *fm,
+                                                                  int *stack) {
+    const BhNode *g = &t->node[leaf];
+    const int m0 = g->first, m1 = g->first + g->count;
+    const double *yx = t->ys, *yy = t->ys + n, *yz = t->ys + 2 * (size_t)n;
+    double *fx = fm, *fy = fm + n, *fz = fm + 2 * (size_t)n;
+    const int *ord = t->order;
+    double lo[3], hi[3];
+    for (int a = 0; a < D; a++) {
+        const double *col = t->ys + (size_t)a * n;
+        lo[a] = hi[a] = col[m0];
+        for (int m = m0 + 1; m < m1; m++) {
+            if (col[m] < lo[a]) lo[a] = col[m];
+            if (col[m] > hi[a]) hi[a] = col[m];
+        }
+    }
+    for (int m = m0; m < m1; m++) {
+        zm[m] = 0;
+        fx[m] = 0; fy[m] = 0;
+        if (D == 3) fz[m] = 0;
+    }
     int sp = 0;
     stack[sp++] = 0;
     while (sp) {
         int k = stack[--sp];
         const BhNode *nd = &t->node[k];
-        double diff[3], d2 = 0;
-        for (int a = 0; a < D; a++) { diff[a] = p[a] - nd->com[a]; d2 += diff[a] * diff[a]; }
-        int summarise = nd->open2 < d2;
-        if (summarise && check_inside) {
+        double d2 = 0;
+        for (int a = 0; a < D; a++) {
+            double c = nd->com[a], e = c < lo[a] ? lo[a] - c : c > hi[a] ? c - hi[a] : 0;
+            d2 += e * e;
+        }
+        int summarise = k != leaf && nd->open2 < d2;
+        if (summarise && check_inside) {           /* the cell's box must not meet the group's box */
             const double *c = t->center + (size_t)k * D;
-            for (int a = 0; a < D; a++) summarise &= fabs(p[a] - c[a]) > t->half[k];
+            int meets = 1;
+            for (int a = 0; a < D; a++) meets &= c[a] + t->half[k] >= lo[a] && c[a] - t->half[k] <= hi[a];
+            summarise = !meets;
         }
         if (summarise) {
-            double q = 1 / (1 + d2), mq = nd->count * q;
-            z += mq;
-            for (int a = 0; a < D; a++) fa[a] += mq * q * diff[a];
-        } else if (nd->child < 0) {           /* an opened leaf: its points exactly (not i itself) */
-            const int m0 = nd->first, m1 = nd->first + nd->count;
-            const double *yx = t->ys, *yy = t->ys + n, *yz = t->ys + 2 * (size_t)n;
-            const int *ord = t->order;
-            double zl = 0, gx = 0, gy = 0, gz = 0;
-            #pragma omp simd reduction(+ : zl, gx, gy, gz)
+            const double cx = nd->com[0], cy = nd->com[1], cz = D == 3 ? nd->com[2] : 0, cnt = nd->count;
+            #pragma omp simd
             for (int m = m0; m < m1; m++) {
-                double ex = p[0] - yx[m], ey = p[1] - yy[m], ez = D == 3 ? p[2] - yz[m] : 0;
-                double q = (ord[m] != i) / (1 + ex * ex + ey * ey + ez * ez);
-                zl += q;
-                gx += q * q * ex;
-                gy += q * q * ey;
-                gz += q * q * ez;
+                double ex = yx[m] - cx, ey = yy[m] - cy, ez = D == 3 ? yz[m] - cz : 0;
+                double q = 1 / (1 + ex * ex + ey * ey + ez * ez), mq = cnt * q, mqq = mq * q;
+                zm[m] += mq;
+                fx[m] += mqq * ex;
+                fy[m] += mqq * ey;
+                if (D == 3) fz[m] += mqq * ez;
             }
-            z += zl;
-            fa[0] += gx; fa[1] += gy;
-            if (D == 3) fa[2] += gz;
+        } else if (nd->child < 0) {                /* an opened leaf: its points exactly (not a point itself) */
+            for (int j = nd->first; j < nd->first + nd->count; j++) {
+                const double jx = yx[j], jy = yy[j], jz = D == 3 ? yz[j] : 0;
+                const int oj = ord[j];
+                #pragma omp simd
+                for (int m = m0; m < m1; m++) {
+                    double ex = yx[m] - jx, ey = yy[m] - jy, ez = D == 3 ? yz[m] - jz : 0;
+                    double q = (ord[m] != oj) / (1 + ex * ex + ey * ey + ez * ez), qq = q * q;
+                    zm[m] += q;
+                    fx[m] += qq * ex;
+                    fy[m] += qq * ey;
+                    if (D == 3) fz[m] += qq * ez;
+                }
+            }
         } else {
             for (int c = 0; c < (1 << D); c++)
                 if (t->node[nd->child + c].count) stack[sp++] = nd->child + c;
         }
     }
-    for (int a = 0; a < D; a++) f[a] = fa[a];
-    return z;
 }
 
-static double repulsion2(const BhTree *t, const double *y, int n, int i, int ci, double *f, int *st) {
-    return ci ? repulsion(t, y, n, i, 2, 1, f, st) : repulsion(t, y, n, i, 2, 0, f, st);
+static void repulsion_group2(const BhTree *t, int n, int leaf, int ci, double *zm, double *fm, int *st) {
+    if (ci) repulsion_group(t, n, leaf, 2, 1, zm, fm, st);
+    else repulsion_group(t, n, leaf, 2, 0, zm, fm, st);
 }
-static double repulsion3(const BhTree *t, const double *y, int n, int i, int ci, double *f, int *st) {
-    return ci ? repulsion(t, y, n, i, 3, 1, f, st) : repulsion(t, y, n, i, 3, 0, f, st);
+static void repulsion_group3(const BhTree *t, int n, int leaf, int ci, double *zm, double *fm, int *st) {
+    if (ci) repulsion_group(t, n, leaf, 3, 1, zm, fm, st);
+    else repulsion_group(t, n, leaf, 3, 0, zm, fm, st);
 }
 
 /* attractive force sum_j p_ij q_ij (y_i - y_j) on point i, vectorised over its row of P; the coordinates
@@ -302,6 +341,8 @@ void tsne_work_free(TsneWork *w) {
     tree_free(&w->tree);
     free(w->neg);
     free(w->zp);
+    free(w->zm);
+    free(w->fm);
     free(w);
 }
 
@@ -312,23 +353,29 @@ double tsne_gradient(const SparseP *P, const double *y, int n, int dims, double 
     if (w->n != n || w->tree.dims != dims) {
         w->neg = realloc(w->neg, (size_t)n * 3 * sizeof(double));
         w->zp = realloc(w->zp, (size_t)n * sizeof(double));
-        if (!w->neg || !w->zp) mg_fatal("out of memory (t-SNE)");
+        w->zm = realloc(w->zm, (size_t)n * sizeof(double));
+        w->fm = realloc(w->fm, (size_t)n * 3 * sizeof(double));
+        if (!w->neg || !w->zp || !w->zm || !w->fm) mg_fatal("out of memory (t-SNE)");
         w->n = n;
     }
     BhTree *t = &w->tree;
     tree_build(t, y, n, dims, theta);
-    double *neg = w->neg, *zp = w->zp;
+    double *neg = w->neg, *zp = w->zp, *zm = w->zm, *fm = w->fm;
     int check_inside = theta * theta * dims > 1;
     #pragma omp parallel
     {
         int *stack = mg_xmalloc((size_t)(MAX_DEPTH + 2) * 8 * sizeof(int));
-        #pragma omp for schedule(dynamic, 64)
-        for (int r = 0; r < n; r++) {
-            int i = t->order[r];
-            zp[i] = dims == 2 ? repulsion2(t, y, n, i, check_inside, neg + (size_t)i * 2, stack)
-                              : repulsion3(t, y, n, i, check_inside, neg + (size_t)i * 3, stack);
+        #pragma omp for schedule(dynamic, 8)
+        for (int l = 0; l < t->nleaves; l++) {
+            if (dims == 2) repulsion_group2(t, n, t->leaves[l], check_inside, zm, fm, stack);
+            else repulsion_group3(t, n, t->leaves[l], check_inside, zm, fm, stack);
         }
         free(stack);
+    }
+    for (int m = 0; m < n; m++) {                 /* depth-first positions -> point indices */
+        int i = t->order[m];
+        zp[i] = zm[m];
+        for (int a = 0; a < dims; a++) neg[(size_t)i * dims + a] = fm[(size_t)a * n + m];
     }
     double z = 0;
     for (int i = 0; i < n; i++) z += zp[i];
