@@ -22,4 +22,5 @@ int cmd_style_mix(int argc, char **argv);
 int cmd_walk(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 #endif

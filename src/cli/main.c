@@ -19,6 +19,7 @@ static const Command commands[] = {
     {"morpho", "measure valve outlines (length, width, bending, EFDs...); compare two groups", cmd_morpho},
     {"metrics", "FID, KID, precision/recall, Inception Score of 28x28 images; train-features", cmd_metrics},
     {"report", "one self-contained HTML page of a run folder: curves, grids, classification, PCA, t-SNE, walks, effects", cmd_report},
+    {"analyze", "latent table: classifiers (SVM, logreg, MLP), PCA, t-SNE, directions; nn; edit codes", cmd_analyze},
 };
 static const int n_commands = sizeof commands / sizeof commands[0];
 
