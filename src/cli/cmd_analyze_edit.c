@@ -146,8 +146,8 @@ static void edit_usage(FILE *f) {
         "  --reflect               x + 2 lambda u, lambda = -(bias + u.x): the mirror image across the hyperplane\n"
         "  --walk K1,K2,...        x + k alpha u for each k; alpha = the class separation along u (--units separation,\n"
         "                          the default) or 1 (--units raw)\n"
-        "  --rows LIST             codes edited: file names or row numbers separated by commas, or all, train, val\n"
-        "                          (default all)\n"
+        "  --rows LIST             codes edited: file names, row numbers and the words all, train, val, separated\n"
+        "                          by commas (default all)\n"
         "Operations on given codes (table file names, row numbers or .npy codes):\n"
         "  --lerp A,B | --slerp A,B    interpolation, --steps N codes from A to B (default 9)\n"
         "  --grid A,B,C            w = A + l2 (B - A) + l3 (C - A), l2, l3 in [0,1] in --steps N steps (default 11)\n"
@@ -211,25 +211,25 @@ static double signed_distance(const LatentTable *t, const EditDir *e, const floa
     return s;
 }
 
-/* rows of "all", "train", "val" or a comma list; *n and malloc'd list */
+/* rows of a comma list of file names, row numbers and the words all, train, val; malloc'd list, *n */
 static int parse_rows(const LatentTable *t, const char *spec, int **rows, int *n) {
-    *rows = mg_xmalloc((size_t)t->n * sizeof(int) + sizeof(int));
+    int cap = t->n + 16;
+    *rows = mg_xmalloc((size_t)cap * sizeof(int));
     *n = 0;
-    if (!strcmp(spec, "all") || !strcmp(spec, "train") || !strcmp(spec, "val")) {
-        for (int i = 0; i < t->n; i++)
-            if (!strcmp(spec, "all") || t->split[i] == (!strcmp(spec, "train") ? LT_TRAIN : LT_VAL)) (*rows)[(*n)++] = i;
-        return *n ? 0 : mg_error_set("--rows %s: no such rows", spec);
-    }
     char *buf = strdup(spec);
-    int rc = 0, cap = t->n;
+    int rc = 0;
     for (char *s = strtok(buf, ","); s && !rc; s = strtok(NULL, ",")) {
-        int r = latent_table_find(t, s);
-        if (r < 0) rc = mg_error_set("--rows: '%s' is neither a file of the table nor a row number", s);
-        else if (*n == cap) { cap *= 2; *rows = realloc(*rows, (size_t)cap * sizeof(int)); }
-        if (!rc) (*rows)[(*n)++] = r;
+        int word = !strcmp(s, "all") ? 2 : !strcmp(s, "train") ? LT_TRAIN : !strcmp(s, "val") ? LT_VAL : -1;
+        int r = word < 0 ? latent_table_find(t, s) : -1;
+        if (word < 0 && r < 0) { rc = mg_error_set("--rows: '%s' is neither a file of the table nor a row number", s); break; }
+        for (int i = 0; i < t->n; i++) {
+            if (word < 0 ? i != r : word != 2 && t->split[i] != word) continue;
+            if (*n == cap) { cap *= 2; *rows = realloc(*rows, (size_t)cap * sizeof(int)); if (!*rows) mg_fatal("out of memory"); }
+            (*rows)[(*n)++] = i;
+        }
     }
     free(buf);
-    if (!rc && !*n) rc = mg_error_set("--rows lists nothing");
+    if (!rc && !*n) rc = mg_error_set("--rows %s: no such rows", spec);
     return rc;
 }
 
