@@ -149,10 +149,10 @@ TEST(sklearn_parity) {
     int y[N], split[N];
     gaussian_classes(N, D, 0.8f, 21, x, y);
     const char *files[N], *labels[N];
-    char names[N][16];
+    static char names[N][24];
     for (int i = 0; i < N; i++) {
         for (int l = 0; l < L; l++) memcpy(codes + ((size_t)i * L + l) * D, x + (size_t)i * D, D * sizeof(float));
-        snprintf(names[i], 16, "im%d.png", i);
+        snprintf(names[i], 24, "im%d.png", i);
         files[i] = names[i];
         labels[i] = y[i] ? "treated" : "control";
         split[i] = (i / 2) % 4 == 3 ? LT_VAL : LT_TRAIN;
