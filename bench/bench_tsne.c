@@ -4,7 +4,7 @@
  * and the trustworthiness (k = 10) of both embeddings, computed by morphogan and by scikit-learn.
  *
  *   build/bench/bench_tsne [--data mixture|fashion] [--n 3000] [--d 512] [--dims 2] [--perplexity 30]
- *                          [--iterations 1000] [--threads 2] [--python /usr/bin/python3]
+ *                          [--iterations 1000] [--threads 2] [--python /usr/bin/python3] [--init pca|random --seed S]
  * mixture: 10 Gaussian clusters in d dimensions, each a random 6-dimensional linear manifold plus isotropic
  *          noise (seeded), so that both between- and within-cluster structure matter;
  * fashion: the first n Fashion-MNIST test images (784 pixels in [0,1]) projected on their first d principal
@@ -86,6 +86,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--python")) python = argv[i + 1];
         else if (!strcmp(argv[i], "--data")) data = argv[i + 1];
+        else if (!strcmp(argv[i], "--init")) o.init_pca = strcmp(argv[i + 1], "random") != 0;
+        else if (!strcmp(argv[i], "--seed")) o.seed = (uint64_t)atol(argv[i + 1]);
         else { fprintf(stderr, "bench_tsne: unknown option %s\n", argv[i]); return 2; }
     }
     if (n < 100 || d < 2 || threads < 1) { fprintf(stderr, "bench_tsne: bad sizes\n"); return 2; }
@@ -97,8 +99,8 @@ int main(int argc, char **argv) {
     snprintf(yp, sizeof yp, "%s/ours.npy", dir);
     snprintf(sp, sizeof sp, "%s/sklearn.npy", dir);
     if (npy_write(xp, NPY_F32, 2, (int64_t[]){n, d}, x)) { fprintf(stderr, "bench_tsne: %s\n", mg_error_get()); return 1; }
-    printf("t-SNE of %s %d x %d -> %d-D, perplexity %g, %d iterations, theta 0.5, PCA init, %d threads\n", data, n, d,
-           o.dims, o.perplexity, o.iterations, threads);
+    printf("t-SNE of %s %d x %d -> %d-D, perplexity %g, %d iterations, theta 0.5, %s init, %d threads\n", data, n, d,
+           o.dims, o.perplexity, o.iterations, o.init_pca ? "PCA" : "random", threads);
     fflush(stdout);
 
     float *y = mg_xmalloc((size_t)n * o.dims * sizeof(float));
@@ -113,8 +115,9 @@ int main(int argc, char **argv) {
     fflush(stdout);
 
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=%d OPENBLAS_NUM_THREADS=%d %s bench/tsne_sklearn.py %s %s %s %d %g %d",
-             threads, threads, python, xp, sp, yp, o.dims, o.perplexity, o.iterations);
+    snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=%d OPENBLAS_NUM_THREADS=%d %s bench/tsne_sklearn.py %s %s %s %d %g %d %s %llu",
+             threads, threads, python, xp, sp, yp, o.dims, o.perplexity, o.iterations, o.init_pca ? "pca" : "random",
+             (unsigned long long)o.seed);
     FILE *pp = popen(cmd, "r");
     char line[1024];
     double ts = -1, trust_s_sk = -1, trust_c_sk = -1;

@@ -3,7 +3,7 @@
 same settings, timed around fit_transform; writes the embedding for bench_tsne to score, and scores both
 embeddings with sklearn.manifold.trustworthiness as a cross-check of morphogan's own trustworthiness.
 
-    /usr/bin/python3 bench/tsne_sklearn.py X.npy OUT.npy OURS.npy DIMS PERPLEXITY ITERATIONS
+    /usr/bin/python3 bench/tsne_sklearn.py X.npy OUT.npy OURS.npy DIMS PERPLEXITY ITERATIONS [INIT SEED]
 prints "RESULT impl=sklearn seconds=... kl=... trust_sklearn_emb=... trust_ours_emb=..."
 Thread count: OMP_NUM_THREADS / OPENBLAS_NUM_THREADS of the environment (bench_tsne sets them).
 """
@@ -17,10 +17,12 @@ from sklearn.manifold import TSNE, trustworthiness
 def main():
     xp, outp, oursp = sys.argv[1], sys.argv[2], sys.argv[3]
     dims, perplexity, iters = int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
+    init = sys.argv[7] if len(sys.argv) > 7 else "pca"
+    seed = int(sys.argv[8]) if len(sys.argv) > 8 else 0
     x = np.load(xp)
     t0 = time.perf_counter()
-    ts = TSNE(n_components=dims, perplexity=perplexity, n_iter=iters, init="pca", learning_rate="auto",
-              method="barnes_hut", angle=0.5, early_exaggeration=12.0, random_state=0)
+    ts = TSNE(n_components=dims, perplexity=perplexity, n_iter=iters, init=init, learning_rate="auto",
+              method="barnes_hut", angle=0.5, early_exaggeration=12.0, random_state=seed)
     y = ts.fit_transform(x)
     t = time.perf_counter() - t0
     np.save(outp, y.astype(np.float32))
