@@ -5,6 +5,10 @@
  *
  *   build/bench/bench_tsne [--data mixture|fashion] [--n 3000] [--d 512] [--dims 2] [--perplexity 30]
  *                          [--iterations 1000] [--threads 2] [--python /usr/bin/python3] [--init pca|random --seed S]
+ *                          [--repeat R] [--dof A]
+ * --repeat R runs both R times with seeds S, S+1, ... (random init: both programs' seeds; PCA init: morphogan has no
+ * random draw, scikit-learn's randomized PCA takes the seed) and prints the median times and the mean +- sd of the
+ * trustworthiness.  Each line also gives the load average: the machine is shared.
  * mixture: 10 Gaussian clusters in d dimensions, each a random 6-dimensional linear manifold plus isotropic
  *          noise (seeded), so that both between- and within-cluster structure matter;
  * fashion: the first n Fashion-MNIST test images (784 pixels in [0,1]) projected on their first d principal
@@ -16,10 +20,38 @@
 #include "core/threads.h"
 #include "data/idx.h"
 #include "io/npy.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#define MAX_REPEAT 20
+
+static double load_average(void) {
+    double l = -1;
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f && fscanf(f, "%lf", &l) != 1) l = -1;
+    if (f) fclose(f);
+    return l;
+}
+
+static double median(const double *v, int n) {
+    double s[MAX_REPEAT];
+    memcpy(s, v, (size_t)n * sizeof(double));
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && s[j] < s[j - 1]; j--) { double t = s[j]; s[j] = s[j - 1]; s[j - 1] = t; }
+    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
+static void mean_sd(const double *v, int n, double *m, double *sd) {
+    double a = 0, b = 0;
+    for (int i = 0; i < n; i++) a += v[i];
+    a /= n;
+    for (int i = 0; i < n; i++) b += (v[i] - a) * (v[i] - a);
+    *m = a;
+    *sd = n > 1 ? sqrt(b / (n - 1)) : 0;
+}
 
 static double now_s(void) {
     struct timespec t;
@@ -74,7 +106,7 @@ static float *fashion(int n, int d) {
 }
 
 int main(int argc, char **argv) {
-    int n = 3000, d = 512, threads = 2;
+    int n = 3000, d = 512, threads = 2, repeat = 1;
     const char *python = "/usr/bin/python3", *data = "mixture";
     TsneOptions o = tsne_default_options();
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -88,9 +120,11 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--data")) data = argv[i + 1];
         else if (!strcmp(argv[i], "--init")) o.init_pca = strcmp(argv[i + 1], "random") != 0;
         else if (!strcmp(argv[i], "--seed")) o.seed = (uint64_t)atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--repeat")) repeat = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--dof")) o.dof = atof(argv[i + 1]);
         else { fprintf(stderr, "bench_tsne: unknown option %s\n", argv[i]); return 2; }
     }
-    if (n < 100 || d < 2 || threads < 1) { fprintf(stderr, "bench_tsne: bad sizes\n"); return 2; }
+    if (n < 100 || d < 2 || threads < 1 || repeat < 1 || repeat > MAX_REPEAT) { fprintf(stderr, "bench_tsne: bad sizes\n"); return 2; }
     mg_set_threads(threads);
     float *x = !strcmp(data, "fashion") ? fashion(n, d) : mixture(n, d);
     char dir[] = "/tmp/bench_tsne.XXXXXX", xp[64], yp[64], sp[64];
@@ -99,48 +133,56 @@ int main(int argc, char **argv) {
     snprintf(yp, sizeof yp, "%s/ours.npy", dir);
     snprintf(sp, sizeof sp, "%s/sklearn.npy", dir);
     if (npy_write(xp, NPY_F32, 2, (int64_t[]){n, d}, x)) { fprintf(stderr, "bench_tsne: %s\n", mg_error_get()); return 1; }
-    printf("t-SNE of %s %d x %d -> %d-D, perplexity %g, %d iterations, theta 0.5, %s init, %d threads\n", data, n, d,
-           o.dims, o.perplexity, o.iterations, o.init_pca ? "PCA" : "random", threads);
+    printf("t-SNE of %s %d x %d -> %d-D, perplexity %g, %d iterations, theta 0.5, %s init, %d threads, morphogan dof %g\n",
+           data, n, d, o.dims, o.perplexity, o.iterations, o.init_pca ? "PCA" : "random", threads, o.dof);
     fflush(stdout);
 
     float *y = mg_xmalloc((size_t)n * o.dims * sizeof(float));
-    TsneResult r;
-    double t0 = now_s();
-    if (tsne_run(x, n, d, &o, y, &r)) { fprintf(stderr, "bench_tsne: %s\n", mg_error_get()); return 1; }
-    double tc = now_s() - t0;
-    if (npy_write(yp, NPY_F32, 2, (int64_t[]){n, o.dims}, y)) { fprintf(stderr, "bench_tsne: %s\n", mg_error_get()); return 1; }
-    double trust_c = trustworthiness(x, n, d, y, o.dims, 10);
-    printf("RESULT impl=morphogan seconds=%.3f affinities=%.3f descent=%.3f kl=%.5f iterations=%d trust=%.5f\n", tc,
-           r.seconds_affinity, r.seconds_descent, r.kl, r.iterations, trust_c);
-    fflush(stdout);
-
+    double tc[MAX_REPEAT], ts[MAX_REPEAT], trc[MAX_REPEAT], trs[MAX_REPEAT];
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=%d OPENBLAS_NUM_THREADS=%d %s bench/tsne_sklearn.py %s %s %s %d %g %d %s %llu",
-             threads, threads, python, xp, sp, yp, o.dims, o.perplexity, o.iterations, o.init_pca ? "pca" : "random",
-             (unsigned long long)o.seed);
-    FILE *pp = popen(cmd, "r");
-    char line[1024];
-    double ts = -1, trust_s_sk = -1, trust_c_sk = -1;
-    while (pp && fgets(line, sizeof line, pp)) {
-        fputs(line, stdout);
-        char *q = strstr(line, "seconds=");
-        if (q) ts = atof(q + 8);
-        if ((q = strstr(line, "trust_sklearn_emb="))) trust_s_sk = atof(q + 18);
-        if ((q = strstr(line, "trust_ours_emb="))) trust_c_sk = atof(q + 15);
+    uint64_t seed0 = o.seed;
+    for (int rep = 0; rep < repeat; rep++) {
+        o.seed = seed0 + (uint64_t)rep;           /* random init: both seeded; PCA init: scikit-learn's randomized PCA */
+        TsneResult r;
+        double t0 = now_s();
+        if (tsne_run(x, n, d, &o, y, &r)) { fprintf(stderr, "bench_tsne: %s\n", mg_error_get()); return 1; }
+        tc[rep] = now_s() - t0;
+        if (npy_write(yp, NPY_F32, 2, (int64_t[]){n, o.dims}, y)) { fprintf(stderr, "bench_tsne: %s\n", mg_error_get()); return 1; }
+        trc[rep] = trustworthiness(x, n, d, y, o.dims, 10);
+        printf("RESULT impl=morphogan seed=%llu seconds=%.3f affinities=%.3f descent=%.3f kl=%.5f iterations=%d trust=%.5f "
+               "load=%.2f\n", (unsigned long long)o.seed, tc[rep], r.seconds_affinity, r.seconds_descent, r.kl, r.iterations,
+               trc[rep], load_average());
+        fflush(stdout);
+        snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=%d OPENBLAS_NUM_THREADS=%d %s bench/tsne_sklearn.py %s %s %s %d %g %d %s %llu",
+                 threads, threads, python, xp, sp, yp, o.dims, o.perplexity, o.iterations, o.init_pca ? "pca" : "random",
+                 (unsigned long long)o.seed);
+        FILE *pp = popen(cmd, "r");
+        char line[1024];
+        ts[rep] = -1;
+        while (pp && fgets(line, sizeof line, pp)) {
+            line[strcspn(line, "\n")] = 0;
+            printf("%s load=%.2f\n", line, load_average());
+            char *q = strstr(line, "seconds=");
+            if (q) ts[rep] = atof(q + 8);
+        }
+        int prc = pp ? pclose(pp) : -1;
+        NpyArray s;
+        if (prc != 0 || ts[rep] < 0 || npy_read(sp, NPY_F32, &s)) {
+            fprintf(stderr, "bench_tsne: the scikit-learn run failed (python3-sklearn installed?)\n");
+            return 1;
+        }
+        trs[rep] = trustworthiness(x, n, d, s.data, o.dims, 10);
+        npy_free(&s);
+        fflush(stdout);
     }
-    int prc = pp ? pclose(pp) : -1;
-    NpyArray s;
-    if (prc != 0 || ts < 0 || npy_read(sp, NPY_F32, &s)) {
-        fprintf(stderr, "bench_tsne: the scikit-learn run failed (python3-sklearn installed?)\n");
-        return 1;
-    }
-    double trust_s = trustworthiness(x, n, d, s.data, o.dims, 10);
-    printf("\n%-12s %10s %22s %22s\n", "", "seconds", "trustworthiness (ours)", "(sklearn's function)");
-    printf("%-12s %10.2f %22.4f %22.4f\n", "morphogan", tc, trust_c, trust_c_sk);
-    printf("%-12s %10.2f %22.4f %22.4f\n", "scikit-learn", ts, trust_s, trust_s_sk);
-    printf("speed ratio sklearn/morphogan: %.2fx; trustworthiness difference (morphogan - sklearn): %+.4f\n", ts / tc,
-           trust_c - trust_s);
-    npy_free(&s);
+    double mtc = median(tc, repeat), mts = median(ts, repeat), ac, sc, as, ss;
+    mean_sd(trc, repeat, &ac, &sc);
+    mean_sd(trs, repeat, &as, &ss);
+    printf("\n%d run%s (median seconds; trustworthiness k=10, mean +- sd over the runs, by morphogan's function)\n", repeat,
+           repeat > 1 ? "s" : "");
+    printf("%-12s %8.2f s   trustworthiness %.4f +- %.4f\n", "morphogan", mtc, ac, sc);
+    printf("%-12s %8.2f s   trustworthiness %.4f +- %.4f\n", "scikit-learn", mts, as, ss);
+    printf("speed ratio sklearn/morphogan: %.2fx; trustworthiness difference (morphogan - sklearn): %+.4f\n", mts / mtc, ac - as);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) fprintf(stderr, "bench_tsne: could not remove %s\n", dir);
     free(x);

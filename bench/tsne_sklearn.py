@@ -4,7 +4,7 @@ same settings, timed around fit_transform; writes the embedding for bench_tsne t
 embeddings with sklearn.manifold.trustworthiness as a cross-check of morphogan's own trustworthiness.
 
     /usr/bin/python3 bench/tsne_sklearn.py X.npy OUT.npy OURS.npy DIMS PERPLEXITY ITERATIONS [INIT SEED]
-prints "RESULT impl=sklearn seconds=... kl=... trust_sklearn_emb=... trust_ours_emb=..."
+prints "RESULT impl=sklearn seed=... seconds=... kl=... trust_sklearn_emb=... trust_ours_emb=..."
 Thread count: OMP_NUM_THREADS / OPENBLAS_NUM_THREADS of the environment (bench_tsne sets them).
 """
 import sys
@@ -29,7 +29,7 @@ def main():
     ours = np.load(oursp)
     t_s = trustworthiness(x, y, n_neighbors=10)
     t_o = trustworthiness(x, ours, n_neighbors=10)
-    print(f"RESULT impl=sklearn seconds={t:.3f} kl={ts.kl_divergence_:.5f} iterations={ts.n_iter_ + 1} "
+    print(f"RESULT impl=sklearn seed={seed} seconds={t:.3f} kl={ts.kl_divergence_:.5f} iterations={ts.n_iter_ + 1} "
           f"trust_sklearn_emb={t_s:.5f} trust_ours_emb={t_o:.5f}", flush=True)
 
 

@@ -1,5 +1,6 @@
 /* t-SNE: input affinities against scikit-learn's _joint_probabilities_nn, the gradient (Barnes-Hut with
- * theta = 0 equals the exact sums; the exact gradient against central finite differences of KL(P || Q);
+ * theta = 0 equals the exact sums; the exact gradient against central finite differences of KL(P || Q), for
+ * 1, 2 and 1.5 degrees of freedom;
  * theta = 0.5 close to exact), trustworthiness against sklearn.manifold.trustworthiness, and whole runs:
  * clusters kept apart, same numbers for the same seed and for 1 or 2 threads, 3-D, bad options. */
 #include "analysis/tsne.h"
@@ -90,8 +91,11 @@ TEST(gradient_exact_bh_and_finite_differences) {
     float *x = clusters(N, D, 4, 1.0f, 9);
     SparseP Pm;
     affinities(x, N, D, 8.0, &Pm);
-    for (int dims = 2; dims <= 3; dims++) {
-        Rng r = rng_new(100 + dims);
+    const double dofs[3] = {1, 2, 1.5};                /* the two specialised kernels and the general one */
+    for (int run = 0; run < 6; run++) {
+        int dims = 2 + run % 2;
+        double dof = dofs[run / 2], coef = 2 * (dof + 1) / dof;
+        Rng r = rng_new(100 + run);
         float *yf = malloc(sizeof(float) * N * dims);
         rng_normal(&r, yf, (size_t)N * dims, 0, 3);
         double *y = malloc(sizeof(double) * N * dims), *ge = malloc(sizeof(double) * N * dims);
@@ -100,13 +104,13 @@ TEST(gradient_exact_bh_and_finite_differences) {
         y[3 * dims] = y[5 * dims];                                /* two points at one position */
         y[3 * dims + 1] = y[5 * dims + 1];
         if (dims == 3) y[3 * dims + 2] = y[5 * dims + 2];
-        double kle = tsne_gradient_exact(&Pm, y, N, dims, 1.0, ge);
-        double kl0 = tsne_gradient(&Pm, y, N, dims, 0.0, 1.0, g0, 1, NULL);
+        double kle = tsne_gradient_exact(&Pm, y, N, dims, dof, 1.0, ge);
+        double kl0 = tsne_gradient(&Pm, y, N, dims, dof, 0.0, 1.0, g0, 1, NULL);
         CHECK_NEAR(kl0, kle, 1e-10);
         for (int i = 0; i < N * dims; i++) CHECK_NEAR(g0[i], ge[i], 1e-9);
-        /* exaggeration scales the attractive part only: grad(exag) - grad(1) = 4 (exag - 1) sum p q (yi - yj) */
+        /* exaggeration scales the attractive part only: grad(exag) - grad(1) = coef (exag - 1) sum p u (yi - yj) */
         double *g12 = malloc(sizeof(double) * N * dims);
-        tsne_gradient_exact(&Pm, y, N, dims, 12.0, g12);
+        tsne_gradient_exact(&Pm, y, N, dims, dof, 12.0, g12);
         double *attr = malloc(sizeof(double) * N * dims);
         for (int i = 0; i < N * dims; i++) attr[i] = 0;
         for (int i = 0; i < N; i++)
@@ -114,23 +118,23 @@ TEST(gradient_exact_bh_and_finite_differences) {
                 int j = Pm.col[e];
                 double d2 = 0;
                 for (int a = 0; a < dims; a++) d2 += (y[i * dims + a] - y[j * dims + a]) * (y[i * dims + a] - y[j * dims + a]);
-                for (int a = 0; a < dims; a++) attr[i * dims + a] += Pm.val[e] / (1 + d2) * (y[i * dims + a] - y[j * dims + a]);
+                for (int a = 0; a < dims; a++) attr[i * dims + a] += Pm.val[e] / (1 + d2 / dof) * (y[i * dims + a] - y[j * dims + a]);
             }
-        for (int i = 0; i < N * dims; i++) CHECK_NEAR(g12[i] - ge[i], 4 * 11 * attr[i], 1e-9);
+        for (int i = 0; i < N * dims; i++) CHECK_NEAR(g12[i] - ge[i], coef * 11 * attr[i], 1e-9);
         /* central differences of KL(P || Q) */
         int bad = 0;
         for (int t = 0; t < 24; t++) {
             int c = (t * 37) % (N * dims);
             double h = 1e-5, save = y[c];
             y[c] = save + h;
-            double kp = tsne_gradient_exact(&Pm, y, N, dims, 1.0, g12);
+            double kp = tsne_gradient_exact(&Pm, y, N, dims, dof, 1.0, g12);
             y[c] = save - h;
-            double km = tsne_gradient_exact(&Pm, y, N, dims, 1.0, g12);
+            double km = tsne_gradient_exact(&Pm, y, N, dims, dof, 1.0, g12);
             y[c] = save;
             double fd = (kp - km) / (2 * h);
             if (fabs(fd - ge[c]) > 1e-6 + 1e-5 * fabs(ge[c])) {
                 bad++;
-                fprintf(stderr, "  coordinate %d: finite difference %.9g, gradient %.9g\n", c, fd, ge[c]);
+                fprintf(stderr, "  %d-D, dof %g, coordinate %d: finite difference %.9g, gradient %.9g\n", dims, dof, c, fd, ge[c]);
             }
         }
         CHECK(bad == 0);
@@ -152,9 +156,10 @@ TEST(barnes_hut_error) {
         rng_normal(&r, yf, (size_t)N * dims, 0, 10);
         double *y = malloc(sizeof(double) * N * dims), *ge = malloc(sizeof(double) * N * dims), *gb = malloc(sizeof(double) * N * dims);
         for (int i = 0; i < N * dims; i++) y[i] = yf[i];
-        double kle = tsne_gradient_exact(&Pm, y, N, dims, 1.0, ge), err[2];
+        double dof = dims - 1;                                 /* 1 in 2-D, 2 (scikit-learn's choice) in 3-D */
+        double kle = tsne_gradient_exact(&Pm, y, N, dims, dof, 1.0, ge), err[2];
         for (int t = 0; t < 2; t++) {
-            double klb = tsne_gradient(&Pm, y, N, dims, t ? 0.2 : 0.5, 1.0, gb, 1, NULL), num = 0, den = 0;
+            double klb = tsne_gradient(&Pm, y, N, dims, dof, t ? 0.2 : 0.5, 1.0, gb, 1, NULL), num = 0, den = 0;
             for (int i = 0; i < N * dims; i++) { num += (gb[i] - ge[i]) * (gb[i] - ge[i]); den += ge[i] * ge[i]; }
             err[t] = sqrt(num / den);
             CHECK_NEAR(klb, kle, 1e-3);

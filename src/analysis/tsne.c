@@ -12,7 +12,7 @@
 #define CHECK_EVERY 50
 
 TsneOptions tsne_default_options(void) {
-    return (TsneOptions){.dims = 2, .perplexity = 30, .theta = 0.5, .iterations = 1000, .exaggeration_iters = 250,
+    return (TsneOptions){.dims = 2, .dof = 1, .perplexity = 30, .theta = 0.5, .iterations = 1000, .exaggeration_iters = 250,
                          .exaggeration = 12, .learning_rate = 0, .init_pca = 1, .seed = 1};
 }
 
@@ -47,8 +47,8 @@ static int initialise(const float *x, int n, int d, const TsneOptions *o, double
 }
 
 /* one phase of scikit-learn's _gradient_descent: update and gains start afresh */
-static int descend(const SparseP *P, double *y, int n, const TsneOptions *o, int it0, int it1, double momentum,
-                   double exag, int without_progress, double lr, double *kl_out) {
+static int descend(const SparseP *P, double *y, int n, const TsneOptions *o, double dof, int it0, int it1,
+                   double momentum, double exag, int without_progress, double lr, double *kl_out) {
     const int D = o->dims;
     size_t m = (size_t)n * D;
     double *grad = mg_xmalloc(m * sizeof(double)), *upd = mg_xcalloc(m, sizeof(double)), *gain = mg_xmalloc(m * sizeof(double));
@@ -58,7 +58,7 @@ static int descend(const SparseP *P, double *y, int n, const TsneOptions *o, int
     TsneWork *work = tsne_work_new();
     for (it = it0; it < it1; it++) {
         int check = (it + 1) % CHECK_EVERY == 0 || it == it1 - 1;
-        kl = tsne_gradient(P, y, n, D, o->theta, exag, grad, check, work);
+        kl = tsne_gradient(P, y, n, D, dof, o->theta, exag, grad, check, work);
         for (size_t k = 0; k < m; k++) {
             gain[k] = upd[k] * grad[k] < 0 ? gain[k] + 0.2 : gain[k] * 0.8;
             if (gain[k] < 0.01) gain[k] = 0.01;
@@ -107,8 +107,9 @@ int tsne_run(const float *x, int n, int d, const TsneOptions *o, float *yout, Ts
     double lr = o->learning_rate > 0 ? o->learning_rate : fmax(n / o->exaggeration / 4, 50);
     int ex = o->exaggeration_iters < o->iterations ? o->exaggeration_iters : o->iterations;
     double kl = 0;
-    int it = descend(&P, y, n, o, 0, ex, 0.5, o->exaggeration, ex, lr, &kl);
-    if (it < o->iterations) it = descend(&P, y, n, o, it, o->iterations, 0.8, 1.0, 300, lr, &kl);
+    double dof = o->dof > 0 ? o->dof : 1;
+    int it = descend(&P, y, n, o, dof, 0, ex, 0.5, o->exaggeration, ex, lr, &kl);
+    if (it < o->iterations) it = descend(&P, y, n, o, dof, it, o->iterations, 0.8, 1.0, 300, lr, &kl);
     for (size_t i = 0; i < (size_t)n * o->dims; i++) yout[i] = (float)y[i];
     res->kl = kl;
     res->iterations = it;

@@ -6,11 +6,15 @@
  *   input affinities  k = min(n - 1, floor(3 perplexity + 1)) exact nearest neighbours (squared Euclidean);
  *                     per point, a binary search on the Gaussian precision until the entropy of p(.|i) is
  *                     log(perplexity) within 1e-5 (at most 100 steps); P = (P + P^T) / sum, sparse (CSR)
- *   output kernel     Student-t with one degree of freedom, q_ij ~ 1 / (1 + |y_i - y_j|^2), in 2-D and 3-D
- *                     (scikit-learn uses dims - 1 = 2 degrees of freedom in 3-D: a documented difference)
- *   gradient          dC/dy_i = 4 (exag sum_j p_ij q_ij (y_i - y_j) - sum_j q_ij^2 (y_i - y_j) / Z),
- *                     the second sum over tree cells whose width / distance < theta (cells holding y_i
- *                     are always opened); theta = 0 gives the exact O(n^2) gradient
+ *   output kernel     Student-t with a degrees of freedom, w_ij = (1 + |y_i - y_j|^2 / a)^(-(a+1)/2), q = w / Z;
+ *                     a = 1 by default in 2-D and 3-D (the original t-SNE and bhtsne); scikit-learn uses
+ *                     a = dims - 1 = 2 in 3-D with its own update (below), which keeps neighbours better than
+ *                     the true gradient with a = 2 (docs/analysis.md), so a = 2 is an option, not the default
+ *   gradient          the exact gradient of KL(P || Q) for any a, with u_ij = (1 + |y_i - y_j|^2 / a)^-1:
+ *                     dC/dy_i = 2 (a+1)/a (exag sum_j p_ij u_ij (y_i - y_j) - sum_j w_ij u_ij (y_i - y_j) / Z)
+ *                     (= 4 (...) with q u = q^2 for a = 1); the second sum over tree cells whose
+ *                     width / distance < theta (cells holding y_i are always opened); theta = 0 gives the exact
+ *                     O(n^2) sums.  (For a != 1 scikit-learn multiplies by w instead of u: not the gradient.)
  *   optimisation      early exaggeration 12 with momentum 0.5 for 250 iterations, then momentum 0.8; gains
  *                     (+0.2 / x0.8, at least 0.01, reset with the update at the phase change); learning rate
  *                     "auto" = max(n / exaggeration / 4, 50); every 50 iterations the KL divergence is
@@ -26,6 +30,7 @@
 
 typedef struct TsneOptions {
     int dims;                   /* 2 or 3 */
+    double dof;                 /* degrees of freedom of the output kernel (1); <= 0: 1 */
     double perplexity;          /* 30 */
     double theta;               /* 0.5 */
     int iterations;             /* 1000, exaggeration phase included */
@@ -69,12 +74,12 @@ void tsne_symmetrize(const int *idx, const double *p, int n, int k, SparseP *P);
 typedef struct TsneWork TsneWork;
 TsneWork *tsne_work_new(void);
 void tsne_work_free(TsneWork *w);
-/* grad [n, dims] of KL(P_exag || Q) at y [n, dims] (exag multiplies P in the attractive term);
- * returns KL(P || Q) with the unexaggerated P when want_kl, else 0.  work may be NULL. */
-double tsne_gradient(const SparseP *P, const double *y, int n, int dims, double theta, double exag, double *grad,
-                     int want_kl, TsneWork *work);
+/* grad [n, dims] of KL(P_exag || Q) at y [n, dims] for a kernel with dof degrees of freedom (exag multiplies P
+ * in the attractive term); returns KL(P || Q) with the unexaggerated P when want_kl, else 0.  work may be NULL. */
+double tsne_gradient(const SparseP *P, const double *y, int n, int dims, double dof, double theta, double exag,
+                     double *grad, int want_kl, TsneWork *work);
 /* the same with dense O(n^2) sums (the reference of the tests) */
-double tsne_gradient_exact(const SparseP *P, const double *y, int n, int dims, double exag, double *grad);
+double tsne_gradient_exact(const SparseP *P, const double *y, int n, int dims, double dof, double exag, double *grad);
 
 /* Trustworthiness (Venna & Kaski 2001; scikit-learn's definition), Euclidean in both spaces:
  * 1 - 2 / (n k (2n - 3k - 1)) sum_i sum_{j in N_k^emb(i)} max(0, r(i, j) - k), r = rank of j among i's

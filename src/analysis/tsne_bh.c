@@ -192,7 +192,24 @@ static void tree_build(BhTree *t, const double *y, int n, int dims, double theta
     tree_order(t, y, n);
 }
 
-/* Repulsive forces (unnormalised: sum_j q_ij^2 (y_i - y_j)) and parts of Z = sum_j q_ij of the points of one
+/* The output kernel with dof degrees of freedom: u = 1 / (1 + d^2 / dof), w = u^((dof + 1) / 2) (the
+ * unnormalised q); KL gradient = 2 (dof + 1) / dof * sum_j (p_ij - w_ij / Z) u_ij (y_i - y_j).
+ * MODE 1: dof = 1 (w = u), 2: dof = 2 (w = u sqrt u), 0: any dof (pow). */
+typedef struct Kernel {
+    int mode;
+    double inv_dof, expo, coef;
+} Kernel;
+
+static Kernel kernel_of(double dof) {
+    return (Kernel){.mode = dof == 1 ? 1 : dof == 2 ? 2 : 0, .inv_dof = 1 / dof, .expo = (dof + 1) / 2,
+                    .coef = 2 * (dof + 1) / dof};
+}
+
+static inline __attribute__((always_inline)) double kernel_w(double u, const int MODE, double expo) {
+    return MODE == 1 ? u : MODE == 2 ? u * sqrt(u) : pow(u, expo);
+}
+
+/* Repulsive forces (unnormalised: sum_j w_ij u_ij (y_i - y_j)) and parts of Z = sum_j q_ij of the points of one
  * leaf, the "group", in one traversal: a cell is summarised by its centre of mass for the whole group when
  * (cell width / theta)^2 < the squared distance from the centre of mass to the group's bounding box (so
  * the per-point criterion holds for every point of the group), else opened; an opened leaf interacts
@@ -201,8 +218,9 @@ static void tree_build(BhTree *t, const double *y, int n, int dims, double theta
  * when theta <= 1/sqrt(dims) the distance test guarantees it (the centre of mass of a cell of width w holding
  * y_i is closer to y_i than sqrt(dims) w < w / theta), otherwise the cell's box is tested. */
 static inline __attribute__((always_inline)) void repulsion_group(const BhTree *t, int n, int leaf, const int D,
-                                                                  const int check_inside, double *zm, double *fm,
-                                                                  int *stack) {
+                                                                  const int check_inside, const int MODE, Kernel kn,
+                                                                  double *zm, double *fm, int *stack) {
+    const double ia = kn.inv_dof, ex_ = kn.expo;
     const BhNode *g = &t->node[leaf];
     const int m0 = g->first, m1 = g->first + g->count;
     const double *yx = t->ys, *yy = t->ys + n, *yz = t->ys + 2 * (size_t)n;
@@ -244,7 +262,7 @@ static inline __attribute__((always_inline)) void repulsion_group(const BhTree *
             #pragma omp simd
             for (int m = m0; m < m1; m++) {
                 double ex = yx[m] - cx, ey = yy[m] - cy, ez = D == 3 ? yz[m] - cz : 0;
-                double q = 1 / (1 + ex * ex + ey * ey + ez * ez), mq = cnt * q, mqq = mq * q;
+                double u = 1 / (1 + (ex * ex + ey * ey + ez * ez) * ia), mq = cnt * kernel_w(u, MODE, ex_), mqq = mq * u;
                 zm[m] += mq;
                 fx[m] += mqq * ex;
                 fy[m] += mqq * ey;
@@ -257,7 +275,8 @@ static inline __attribute__((always_inline)) void repulsion_group(const BhTree *
                 #pragma omp simd
                 for (int m = m0; m < m1; m++) {
                     double ex = yx[m] - jx, ey = yy[m] - jy, ez = D == 3 ? yz[m] - jz : 0;
-                    double q = (ord[m] != oj) / (1 + ex * ex + ey * ey + ez * ez), qq = q * q;
+                    double u = (ord[m] != oj) / (1 + (ex * ex + ey * ey + ez * ez) * ia), q = kernel_w(u, MODE, ex_),
+                           qq = q * u;
                     zm[m] += q;
                     fx[m] += qq * ex;
                     fy[m] += qq * ey;
@@ -271,19 +290,30 @@ static inline __attribute__((always_inline)) void repulsion_group(const BhTree *
     }
 }
 
-static void repulsion_group2(const BhTree *t, int n, int leaf, int ci, double *zm, double *fm, int *st) {
-    if (ci) repulsion_group(t, n, leaf, 2, 1, zm, fm, st);
-    else repulsion_group(t, n, leaf, 2, 0, zm, fm, st);
-}
-static void repulsion_group3(const BhTree *t, int n, int leaf, int ci, double *zm, double *fm, int *st) {
-    if (ci) repulsion_group(t, n, leaf, 3, 1, zm, fm, st);
-    else repulsion_group(t, n, leaf, 3, 0, zm, fm, st);
+/* one compiled version per dimension count, inside test and kernel */
+static void repulsion_any(const BhTree *t, int n, int leaf, int D, int ci, Kernel k, double *zm, double *fm, int *st) {
+#define R(d, c, m) repulsion_group(t, n, leaf, d, c, m, k, zm, fm, st)
+    switch (D * 100 + ci * 10 + k.mode) {
+    case 201: R(2, 0, 1); break;
+    case 202: R(2, 0, 2); break;
+    case 200: R(2, 0, 0); break;
+    case 211: R(2, 1, 1); break;
+    case 212: R(2, 1, 2); break;
+    case 210: R(2, 1, 0); break;
+    case 301: R(3, 0, 1); break;
+    case 302: R(3, 0, 2); break;
+    case 300: R(3, 0, 0); break;
+    case 311: R(3, 1, 1); break;
+    case 312: R(3, 1, 2); break;
+    default: R(3, 1, 0); break;
+    }
+#undef R
 }
 
-/* attractive force sum_j p_ij q_ij (y_i - y_j) on point i, vectorised over its row of P; the coordinates
+/* attractive force sum_j p_ij u_ij (y_i - y_j) on point i, vectorised over its row of P; the coordinates
  * by columns, yc [D, n] (gathers of one coordinate at a time) */
 static inline __attribute__((always_inline)) void attraction(const SparseP *P, const double *yc, int n, int i,
-                                                             const int D, double *f) {
+                                                             const int D, double ia, double *f) {
     const double px = yc[i], py = yc[n + i], pz = D == 3 ? yc[2 * (size_t)n + i] : 0;
     double fx = 0, fy = 0, fz = 0;
     const int e0 = P->rowptr[i], e1 = P->rowptr[i + 1];
@@ -293,7 +323,7 @@ static inline __attribute__((always_inline)) void attraction(const SparseP *P, c
     for (int e = e0; e < e1; e++) {
         int j = col[e];
         double dx = px - yc[j], dy = py - yc[n + j], dz = D == 3 ? pz - yc[2 * (size_t)n + j] : 0;
-        double pq = val[e] / (1 + dx * dx + dy * dy + dz * dz);
+        double pq = val[e] / (1 + (dx * dx + dy * dy + dz * dz) * ia);
         fx += pq * dx;
         fy += pq * dy;
         fz += pq * dz;
@@ -302,21 +332,21 @@ static inline __attribute__((always_inline)) void attraction(const SparseP *P, c
     if (D == 3) f[2] = fz;
 }
 
-/* KL(P || Q) terms of row i: sum_j p_ij log(p_ij / (q_ij / Z)), p and q floored at FLOAT_TINY as scikit-learn */
-static double kl_row(const SparseP *P, const double *y, int i, int D, double zinv) {
+/* KL(P || Q) terms of row i: sum_j p_ij log(p_ij / (w_ij / Z)), p and q floored at FLOAT_TINY as scikit-learn */
+static double kl_row(const SparseP *P, const double *y, int i, int D, Kernel k, double zinv) {
     double s = 0;
     for (int e = P->rowptr[i]; e < P->rowptr[i + 1]; e++) {
         const double *pi = y + (size_t)i * D, *pj = y + (size_t)P->col[e] * D;
         double d2 = 0;
         for (int a = 0; a < D; a++) d2 += (pi[a] - pj[a]) * (pi[a] - pj[a]);
-        double q = zinv / (1 + d2), pv = P->val[e];
+        double q = zinv * kernel_w(1 / (1 + d2 * k.inv_dof), 0, k.expo), pv = P->val[e];
         s += pv * log((pv > FLOAT_TINY ? pv : FLOAT_TINY) / (q > FLOAT_TINY ? q : FLOAT_TINY));
     }
     return s;
 }
 
-/* grad = 4 (exag * attraction - repulsion / Z); neg [n, dims] holds the repulsive sums, zinv = 1 / Z */
-static double finish_gradient(const SparseP *P, const double *y, int n, int D, double exag, const double *neg,
+/* grad = coef (exag * attraction - repulsion / Z); neg [n, dims] holds the repulsive sums, zinv = 1 / Z */
+static double finish_gradient(const SparseP *P, const double *y, int n, int D, Kernel k, double exag, const double *neg,
                               double zinv, double *grad, int want_kl) {
     double *klp = mg_xcalloc((size_t)n, sizeof(double)), *yc = mg_xmalloc((size_t)n * D * sizeof(double));
     for (int i = 0; i < n; i++)
@@ -324,10 +354,10 @@ static double finish_gradient(const SparseP *P, const double *y, int n, int D, d
     #pragma omp parallel for schedule(static)
     for (int i = 0; i < n; i++) {
         double fa[3];
-        if (D == 2) attraction(P, yc, n, i, 2, fa);
-        else attraction(P, yc, n, i, 3, fa);
-        for (int a = 0; a < D; a++) grad[(size_t)i * D + a] = 4 * (exag * fa[a] - neg[(size_t)i * D + a] * zinv);
-        if (want_kl) klp[i] = kl_row(P, y, i, D, zinv);
+        if (D == 2) attraction(P, yc, n, i, 2, k.inv_dof, fa);
+        else attraction(P, yc, n, i, 3, k.inv_dof, fa);
+        for (int a = 0; a < D; a++) grad[(size_t)i * D + a] = k.coef * (exag * fa[a] - neg[(size_t)i * D + a] * zinv);
+        if (want_kl) klp[i] = kl_row(P, y, i, D, k, zinv);
     }
     double kl = 0;
     for (int i = 0; i < n; i++) kl += klp[i];
@@ -346,9 +376,11 @@ void tsne_work_free(TsneWork *w) {
     free(w);
 }
 
-double tsne_gradient(const SparseP *P, const double *y, int n, int dims, double theta, double exag, double *grad,
-                     int want_kl, TsneWork *work) {
+double tsne_gradient(const SparseP *P, const double *y, int n, int dims, double dof, double theta, double exag,
+                     double *grad, int want_kl, TsneWork *work) {
     MG_CHECK(dims == 2 || dims == 3, "tsne_gradient: %d dimensions (2 or 3)", dims);
+    MG_CHECK(dof > 0, "tsne_gradient: %g degrees of freedom", dof);
+    Kernel kn = kernel_of(dof);
     TsneWork *w = work ? work : tsne_work_new();
     if (w->n != n || w->tree.dims != dims) {
         w->neg = realloc(w->neg, (size_t)n * 3 * sizeof(double));
@@ -367,8 +399,7 @@ double tsne_gradient(const SparseP *P, const double *y, int n, int dims, double 
         int *stack = mg_xmalloc((size_t)(MAX_DEPTH + 2) * 8 * sizeof(int));
         #pragma omp for schedule(dynamic, 8)
         for (int l = 0; l < t->nleaves; l++) {
-            if (dims == 2) repulsion_group2(t, n, t->leaves[l], check_inside, zm, fm, stack);
-            else repulsion_group3(t, n, t->leaves[l], check_inside, zm, fm, stack);
+            repulsion_any(t, n, t->leaves[l], dims, check_inside, kn, zm, fm, stack);
         }
         free(stack);
     }
@@ -379,23 +410,24 @@ double tsne_gradient(const SparseP *P, const double *y, int n, int dims, double 
     }
     double z = 0;
     for (int i = 0; i < n; i++) z += zp[i];
-    double kl = finish_gradient(P, y, n, dims, exag, neg, 1 / (z > 0 ? z : 1e-300), grad, want_kl);
+    double kl = finish_gradient(P, y, n, dims, kn, exag, neg, 1 / (z > 0 ? z : 1e-300), grad, want_kl);
     if (!work) tsne_work_free(w);
     return kl;
 }
 
-double tsne_gradient_exact(const SparseP *P, const double *y, int n, int dims, double exag, double *grad) {
+double tsne_gradient_exact(const SparseP *P, const double *y, int n, int dims, double dof, double exag, double *grad) {
+    Kernel kn = kernel_of(dof);
     double *neg = mg_xcalloc((size_t)n * dims, sizeof(double)), z = 0;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) {
             if (i == j) continue;
             double diff[3], d2 = 0;
             for (int a = 0; a < dims; a++) { diff[a] = y[(size_t)i * dims + a] - y[(size_t)j * dims + a]; d2 += diff[a] * diff[a]; }
-            double q = 1 / (1 + d2);
-            z += q;
-            for (int a = 0; a < dims; a++) neg[(size_t)i * dims + a] += q * q * diff[a];
+            double u = 1 / (1 + d2 / dof), w = pow(u, (dof + 1) / 2);
+            z += w;
+            for (int a = 0; a < dims; a++) neg[(size_t)i * dims + a] += w * u * diff[a];
         }
-    double kl = finish_gradient(P, y, n, dims, exag, neg, 1 / z, grad, 1);
+    double kl = finish_gradient(P, y, n, dims, kn, exag, neg, 1 / z, grad, 1);
     free(neg);
     return kl;
 }
