@@ -146,10 +146,11 @@ TEST(wplus_layer_sefa_ganspace_orthogonal) {
     npy_free(&b);
     int m;
     CHECK(count_lines("out.txt", "SeFa: 3 directions from 10 weight rows", &m) > 0 && m == 1);
-    snprintf(args, sizeof args, "analyze --table %s --out %s/l2 --features layer:2 --classifier logreg --folds 2 --tsne 0",
-             table, dir);
+    snprintf(args, sizeof args, "analyze --table %s --out %s/l2 --features layer:2 --classifier logreg --folds 2 --tsne 2 "
+             "--tsne-pca 8 --perplexity 10 --tsne-iterations 250", table, dir);
     CHECK(run(args) == 0);
     CHECK(count_lines("out.txt", "features layer:2 (16)", &m) > 0 && m == 1);
+    CHECK(count_lines("out.txt", "input 8 dims = principal components", &m) > 0 && m == 1);
 }
 
 TEST(edit_and_nn) {

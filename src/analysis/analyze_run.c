@@ -160,24 +160,22 @@ static int write_direction_npy(const char *dir, const Direction *dd, const Laten
     return rc;
 }
 
-static int run_tsne(const AnalyzeOptions *o, const LatentTable *t, const float *x, int d, FILE *log) {
+/* t-SNE of the features, or of their first tsne_pca principal components (coords [n, kc], from the PCA of
+ * the run) when the features have more dimensions than that */
+static int run_tsne(const AnalyzeOptions *o, const LatentTable *t, const float *x, int d, const double *coords, int kc,
+                    FILE *log) {
     if (3 * o->perplexity >= t->n - 1)
         return mg_error_set("t-SNE: perplexity %g needs more than %d codes (the table has %d); lower --perplexity",
                             o->perplexity, (int)(3 * o->perplexity) + 1, t->n);
     const float *in = x;
     float *red = NULL;
     int din = d;
-    if (o->tsne_pca > 0 && d > o->tsne_pca && t->n - 1 >= o->tsne_pca) {
-        Pca p;
-        if (pca_fit(x, t->n, d, o->tsne_pca, &p)) return -1;
-        double *c = mg_xmalloc((size_t)t->n * p.k * sizeof(double));
-        pca_transform(&p, x, t->n, c);
-        red = mg_xmalloc((size_t)t->n * p.k * sizeof(float));
-        for (size_t i = 0; i < (size_t)t->n * p.k; i++) red[i] = (float)c[i];
-        din = p.k;
+    if (o->tsne_pca > 0 && d > o->tsne_pca && kc >= o->tsne_pca) {
+        din = o->tsne_pca;
+        red = mg_xmalloc((size_t)t->n * din * sizeof(float));
+        for (int i = 0; i < t->n; i++)
+            for (int c = 0; c < din; c++) red[(size_t)i * din + c] = (float)coords[(size_t)i * kc + c];
         in = red;
-        free(c);
-        pca_free(&p);
     }
     TsneOptions to = tsne_default_options();
     to.dims = o->tsne_dims;
@@ -282,9 +280,12 @@ int analyze_run(const AnalyzeOptions *o, FILE *log) {
         rc = direction_mean_diff(&dirs[nd], x, t.y, t.n, d);
         if (!rc) nd++;
     }
-    /* PCA */
+    /* PCA (components enough for pca_coords.csv, the three directions and t-SNE's reduction) */
+    double *coords = NULL;
+    int kc = 0;
     if (!rc) {
         int r = t.n - 1 < d ? t.n - 1 : d, k = o->pca_coords > 3 ? o->pca_coords : 3;
+        if (o->tsne_dims && o->tsne_pca > k && d > o->tsne_pca) k = o->tsne_pca;
         if (k > r) k = r;
         rc = k >= 1 ? pca_fit(x, t.n, d, k, &pca) : mg_error_set("PCA needs at least 2 codes");
         for (int c = 0; !rc && c < 3 && c < k; c++) {
@@ -295,7 +296,8 @@ int analyze_run(const AnalyzeOptions *o, FILE *log) {
         }
         if (!rc) { out_path(p, sizeof p, o->out_dir, "pca_spectrum.csv"); rc = write_pca_spectrum_csv(p, &pca); }
         if (!rc) {
-            double *coords = mg_xmalloc((size_t)t.n * k * sizeof(double));
+            kc = k;
+            coords = mg_xmalloc((size_t)t.n * k * sizeof(double));
             pca_transform(&pca, x, t.n, coords);
             int kw = o->pca_coords < k ? o->pca_coords : k;
             double *cw = mg_xmalloc((size_t)t.n * (kw ? kw : 1) * sizeof(double));
@@ -303,7 +305,6 @@ int analyze_run(const AnalyzeOptions *o, FILE *log) {
                 for (int c = 0; c < kw; c++) cw[(size_t)i * kw + c] = coords[(size_t)i * k + c];
             out_path(p, sizeof p, o->out_dir, "pca_coords.csv");
             rc = write_pca_coords_csv(p, &t, cw, kw);
-            free(coords);
             free(cw);
         }
         if (!rc && log) {
@@ -349,11 +350,12 @@ int analyze_run(const AnalyzeOptions *o, FILE *log) {
                     fprintf(log, "direction %-9s class separation %.4g (Cohen's d %.2f)\n", dirs[k].name,
                             dirs[k].separation, dirs[k].separation_sd);
     }
-    if (!rc && o->tsne_dims) rc = run_tsne(o, &t, x, d, log);
+    if (!rc && o->tsne_dims) rc = run_tsne(o, &t, x, d, coords, kc, log);
     if (!rc && log) fprintf(log, "wrote %s/\n", o->out_dir);
     for (int c = 0; c < nev; c++) evaluation_free(&ev[c]);
     for (int k = 0; k < nd; k++) direction_free(&dirs[k]);
     pca_free(&pca);
+    free(coords);
     free(dist);
     free(x);
     latent_table_free(&t);
