@@ -23,6 +23,7 @@ static void usage(FILE *f) {
         "  --classifier LIST      from svm,logreg,mlp (default svm,logreg)\n"
         "  --folds K              stratified K-fold cross-validation over all rows (default 5; 0 = none)\n"
         "  --C X                  liblinear C (default 1)     --class-weight none|balanced (default none)\n"
+        "  --tol X                liblinear stopping tolerance (default 1e-4, scikit-learn's; larger is faster)\n"
         "  --mlp-hidden H1,H2 (256,64) --mlp-dropout P (0.2) --mlp-lr X (0.001) --mlp-epochs N (300)\n"
         "  --mlp-patience N (20) --mlp-batch N (64)\n"
         "  --tsne 0|2|3           t-SNE dimensions (default 2; 0 = none)   --perplexity X (30)\n"
@@ -103,6 +104,7 @@ static int parse(int argc, char **argv, AnalyzeOptions *o, char *classes_buf, si
         }
         else if (!strcmp(a, "--folds")) { if (whole(a, v, 0, 100, &x)) return -1; o->folds = (int)x; }
         else if (!strcmp(a, "--C")) { if (num(a, v, 1e-9, 1e9, &o->clf_opt.C)) return -1; }
+        else if (!strcmp(a, "--tol")) { if (num(a, v, 1e-12, 10, &o->clf_opt.eps)) return -1; }
         else if (!strcmp(a, "--class-weight")) {
             if (!strcmp(v, "balanced")) o->clf_opt.balanced = 1;
             else if (!strcmp(v, "none")) o->clf_opt.balanced = 0;
