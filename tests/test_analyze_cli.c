@@ -80,15 +80,21 @@ TEST(full_run_outputs) {
     CHECK(count_lines("out.txt", "PCA: explained variance PC1", &m) > 0 && m == 1);
     CHECK(count_lines("out.txt", "trustworthiness(k=10)", &m) > 0 && m == 1);
     CHECK(file_lines("classify.csv", "classifier,fold,accuracy,precision,recall,f1,specificity,auc") == 1 + 3 * 4);
-    CHECK(file_lines("confusion_svm.csv", "fold,true,control,treated") == 7);
-    CHECK(file_lines("confusion_mlp.csv", "fold,true,control,treated") == 7);
+    CHECK(file_lines("confusion_svm.csv", ",control,treated\n") == 3);       /* the report's format: val predictions */
+    CHECK(file_lines("confusion_mlp.csv", ",control,treated\n") == 3);
+    CHECK(file_lines("fold_confusions.csv", "classifier,fold,true,control,treated") == 1 + 3 * 6);
+    CHECK(count_lines("out.txt", "confusion_<classifier>.csv: the val predictions", &m) > 0 && m == 1);
     CHECK(file_lines("pca_spectrum.csv", "component,eigenvalue,explained,cumulative") == 1 + D);
     CHECK(file_lines("pca_coords.csv", "file,label,pc1,pc2,pc3,pc4\n") == 1 + N);
+    CHECK(file_lines("pca_projection.csv", "file,label,pc1,pc2,pc3,pc4\n") == 1 + N);
     CHECK(file_lines("tsne.csv", "file,label,x,y\n") == 1 + N);
     CHECK(file_lines("distances.csv", "file,label,split,predicted,distance") == 1 + N);
     CHECK(file_lines("distance_hist.csv", "bin_lo,bin_hi,true_control,true_treated,pred_control,pred_treated") == 31);
     CHECK(file_lines("directions.csv", "name,norm,class_separation,separation_sd,bias,cos_svm,features,file") == 1 + 6);
     char p[600];
+    snprintf(p, sizeof p, "%s/confusion_svm.csv", out);
+    double cells = csv_field(p, 0, 1) + csv_field(p, 0, 2) + csv_field(p, 1, 1) + csv_field(p, 1, 2);
+    CHECK(cells == N / 5);                               /* the 48 val rows */
     snprintf(p, sizeof p, "%s/classify.csv", out);
     double val_acc = csv_field(p, 1, 2);                 /* svm, val */
     CHECK_MSG(val_acc > 0.85, "svm val accuracy %.3f", val_acc);
@@ -106,8 +112,9 @@ TEST(full_run_outputs) {
     snprintf(args, sizeof args, "analyze --table %s --out %s --classifier svm,logreg,mlp --folds 3 --tsne 2 "
              "--perplexity 10 --tsne-iterations 300 --mlp-epochs 30 --pcs 4 --threads 2", table, again);
     CHECK(run(args) == 0);
-    const char *files[] = {"classify.csv", "tsne.csv", "distances.csv", "directions.csv", "pca_coords.csv", "direction_svm.npy"};
-    for (int k = 0; k < 6; k++) {
+    const char *files[] = {"classify.csv", "tsne.csv", "distances.csv", "directions.csv", "pca_coords.csv", "direction_svm.npy",
+                           "confusion_mlp.csv"};
+    for (int k = 0; k < 7; k++) {
         snprintf(cmd, sizeof cmd, "cmp -s %s/%s %s/%s", out, files[k], again, files[k]);
         CHECK_MSG(system(cmd) == 0, "%s differs between two identical runs", files[k]);
     }
@@ -237,6 +244,7 @@ TEST(one_line_errors) {
         snprintf(a, sizeof a, "%s", cases[k].args);
         /* substitute the table folders */
         char *s;
+        while ((s = strstr(a, " X"))) { char rest[800]; snprintf(rest, sizeof rest, "%s", s + 2); snprintf(s + 1, sizeof a - (s + 1 - a), "%s/x%s", dir, rest); }
         while ((s = strstr(a, "OUT"))) { char rest[800]; snprintf(rest, sizeof rest, "%s", s + 3); snprintf(s, sizeof a - (s - a), "%s%s", out, rest); }
         while ((s = strstr(a, "T3 "))) { char rest[800]; snprintf(rest, sizeof rest, "%s", s + 2); snprintf(s, sizeof a - (s - a), "%s%s", table3, rest); }
         while ((s = strstr(a, " T ")) || (s = strstr(a, " T/"))) { char rest[800]; snprintf(rest, sizeof rest, "%s", s + 2); snprintf(s + 1, sizeof a - (s + 1 - a), "%s%s", table, rest); }

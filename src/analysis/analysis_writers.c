@@ -30,26 +30,48 @@ int write_classify_csv(const char *path, int n, const char *const *names, const 
     return atomic_close(&af, 0);
 }
 
-static void confusion_rows(FILE *f, const char *fold, const char *const *classes, const BinaryMetrics *m) {
-    fprintf(f, "%s,", fold);
-    csv_write_field(f, classes[0]);
-    fprintf(f, ",%ld,%ld\n%s,", m->tn, m->fp, fold);
-    csv_write_field(f, classes[1]);
-    fprintf(f, ",%ld,%ld\n", m->fn, m->tp);
-}
-
-int write_confusion_csv(const char *path, const char *const *classes, const Evaluation *ev) {
-    AtomicFile af;
-    FILE *f = atomic_open(&af, path);
-    if (!f) return -1;
-    fputs("fold,true,", f);
+static void header_classes(FILE *f, const char *const *classes) {
     csv_write_field(f, classes[0]);
     fputc(',', f);
     csv_write_field(f, classes[1]);
     fputc('\n', f);
-    confusion_rows(f, "train", classes, &ev->train);
-    if (ev->has_val) confusion_rows(f, "val", classes, &ev->val);
-    if (ev->folds) confusion_rows(f, "cv", classes, &ev->cv_pooled);
+}
+
+int write_confusion_csv(const char *path, const char *const *classes, const Evaluation *ev, const char **which) {
+    const BinaryMetrics *m = ev->has_val ? &ev->val : ev->folds ? &ev->cv_pooled : &ev->train;
+    *which = ev->has_val ? "val" : ev->folds ? "cv" : "train";
+    AtomicFile af;
+    FILE *f = atomic_open(&af, path);
+    if (!f) return -1;
+    fputc(',', f);
+    header_classes(f, classes);
+    csv_write_field(f, classes[0]);
+    fprintf(f, ",%ld,%ld\n", m->tn, m->fp);
+    csv_write_field(f, classes[1]);
+    fprintf(f, ",%ld,%ld\n", m->fn, m->tp);
+    return atomic_close(&af, 0);
+}
+
+static void fold_rows(FILE *f, const char *clf, const char *fold, const char *const *classes, const BinaryMetrics *m) {
+    fprintf(f, "%s,%s,", clf, fold);
+    csv_write_field(f, classes[0]);
+    fprintf(f, ",%ld,%ld\n%s,%s,", m->tn, m->fp, clf, fold);
+    csv_write_field(f, classes[1]);
+    fprintf(f, ",%ld,%ld\n", m->fn, m->tp);
+}
+
+int write_fold_confusions_csv(const char *path, int n, const char *const *names, const char *const *classes,
+                              const Evaluation *ev) {
+    AtomicFile af;
+    FILE *f = atomic_open(&af, path);
+    if (!f) return -1;
+    fputs("classifier,fold,true,", f);
+    header_classes(f, classes);
+    for (int c = 0; c < n; c++) {
+        fold_rows(f, names[c], "train", classes, &ev[c].train);
+        if (ev[c].has_val) fold_rows(f, names[c], "val", classes, &ev[c].val);
+        if (ev[c].folds) fold_rows(f, names[c], "cv", classes, &ev[c].cv_pooled);
+    }
     return atomic_close(&af, 0);
 }
 

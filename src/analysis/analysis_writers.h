@@ -9,12 +9,16 @@
 
 /* classify.csv: classifier,fold,accuracy,precision,recall,f1,specificity,auc; fold = train, val, cv_mean, cv_std */
 int write_classify_csv(const char *path, int n, const char *const *names, const Evaluation *ev);
-/* confusion_<classifier>.csv: fold,true,<class0>,<class1> (counts by predicted class); fold = train, val and
- * cv (the pooled out-of-fold predictions) */
-int write_confusion_csv(const char *path, const char *const *classes, const Evaluation *ev);
+/* confusion_<classifier>.csv, the report's format: header ",<class0>,<class1>", rows "<true class>,count,count"
+ * (columns = predicted class), for the held-out predictions: the val split when the table has one, else the
+ * pooled out-of-fold predictions of the cross-validation, else the train split.  *which = "val", "cv", "train". */
+int write_confusion_csv(const char *path, const char *const *classes, const Evaluation *ev, const char **which);
+/* fold_confusions.csv: classifier,fold,true,<class0>,<class1> for every classifier and fold (train, val, cv) */
+int write_fold_confusions_csv(const char *path, int n, const char *const *names, const char *const *classes,
+                              const Evaluation *ev);
 /* pca_spectrum.csv: component,eigenvalue,explained,cumulative (component from 1) */
 int write_pca_spectrum_csv(const char *path, const Pca *p);
-/* pca_coords.csv: file,label,pc1..pck; coords [n, k] */
+/* pca_coords.csv (and the same as pca_projection.csv, the name the report reads): file,label,pc1..pck; coords [n, k] */
 int write_pca_coords_csv(const char *path, const LatentTable *t, const double *coords, int k);
 /* tsne.csv: file,label,x,y[,z]; y [n, dims] */
 int write_tsne_csv(const char *path, const LatentTable *t, const float *y, int dims);

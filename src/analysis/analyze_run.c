@@ -251,11 +251,15 @@ int analyze_run(const AnalyzeOptions *o, FILE *log) {
             fputc('\n', log);
         }
         snprintf(p, sizeof p, "%.4000s/confusion_%s.csv", o->out_dir, names[c]);
-        rc = write_confusion_csv(p, (const char *const *)t.classes, &ev[c]);
+        const char *which;
+        rc = write_confusion_csv(p, (const char *const *)t.classes, &ev[c], &which);
+        if (!rc && log && c == 0) fprintf(log, "confusion_<classifier>.csv: the %s predictions\n", which);
     }
     if (!rc && nev) {
         out_path(p, sizeof p, o->out_dir, "classify.csv");
         rc = write_classify_csv(p, nev, names, ev);
+        out_path(p, sizeof p, o->out_dir, "fold_confusions.csv");
+        if (!rc) rc = write_fold_confusions_csv(p, nev, names, (const char *const *)t.classes, ev);
     }
     /* hyperplane directions and distances (the first linear classifier, svm preferred) */
     int hyper = -1;
@@ -305,6 +309,8 @@ int analyze_run(const AnalyzeOptions *o, FILE *log) {
                 for (int c = 0; c < kw; c++) cw[(size_t)i * kw + c] = coords[(size_t)i * k + c];
             out_path(p, sizeof p, o->out_dir, "pca_coords.csv");
             rc = write_pca_coords_csv(p, &t, cw, kw);
+            out_path(p, sizeof p, o->out_dir, "pca_projection.csv");      /* the same: the report's name */
+            if (!rc) rc = write_pca_coords_csv(p, &t, cw, kw);
             free(cw);
         }
         if (!rc && log) {
