@@ -152,12 +152,16 @@ int cmd_walk(int argc, char **argv) {
         mg_error_set("%s: a direction of shape %s; the model needs [%d], [1,%d] or [%d,%d]", o.direction, npy_shape_str(&u), D, D, L, D);
         goto fail;
     }
+    /* one vector [D]: the same unit u in every style slot, and a code's position along it is the mean of
+     * its slots' projections (= w.u for W codes); [L,D]: a unit vector of W+ */
     ud = mg_xmalloc(sizeof(float) * L * D);
     double norm = 0;
     for (int l = 0; l < L; l++)
         for (int d = 0; d < D; d++) norm += pow(ud[l * D + d] = ((float *)u.data)[(uL == 1 ? 0 : l) * D + d], 2);
+    if (uL == 1) norm /= L;
     if (!(norm > 0)) { mg_error_set("%s: the direction is zero", o.direction); goto fail; }
     for (int k = 0; k < L * D; k++) ud[k] = (float)(ud[k] / sqrt(norm));
+    const double proj_scale = uL == 1 ? 1.0 / L : 1.0;
     /* starting codes and the length of one unit */
     int nb = 0;
     base = mg_xmalloc(sizeof(float) * (size_t)o.nbases * L * D);
@@ -187,7 +191,7 @@ int cmd_walk(int argc, char **argv) {
             double s = 0;
             for (int l = 0; l < L; l++)
                 for (int d = 0; d < D; d++) s += (double)x[(cL == 1 ? 0 : l) * D + d] * ud[l * D + d];
-            proj[k] += s;
+            proj[k] += s * proj_scale;
             cnt[k]++;
             if (k == 0 && spl >= 0 && !strcmp(tab.rows[r][spl], "val")) have_val = 1;
         }
