@@ -413,7 +413,7 @@ TEST(stylegan2_trains_resumes_and_generates) {
     CHECK(npy_write(up, NPY_F32, 1, (int64_t[]){8}, u) == 0 && npy_write(bp, NPY_F32, 1, (int64_t[]){5}, bad) == 0);
     snprintf(a, sizeof a, "walk --ckpt %s/sg2/checkpoint.safetensors --direction %s --seeds 0-3 --separation 2 --factors -1,0,1 --outdir %s/walk", dir, up, dir);
     CHECK(run(a) == 0);
-    CHECK(file_has("walk/effect.csv", "measure,unit,per_unit,ci_low,ci_high,true_effect", 6));
+    CHECK(file_has("walk/effect.csv", "measure,unit,per_unit,ci_low,ci_high,true_effect", -1));
     CHECK(file_has("walk/walks.csv", "walk_003.png", 5));
     snprintf(a, sizeof a, "walk --ckpt %s/sg2/checkpoint.safetensors --direction %s --seeds 0-3 --separation 2 --outdir %s/walk", dir, bp, dir);
     CHECK(run(a) == 1);

@@ -82,7 +82,7 @@ static double csv_lookup(const char *path, const char *k1, const char *v1, const
     int a = k1 ? csv_column(&t, k1) : -1, b = k2 ? csv_column(&t, k2) : -1, c = csv_column(&t, col);
     for (int r = 0; r < t.n_rows && c >= 0 && isnan(v); r++)
         if ((!k1 || (a >= 0 && !strcmp(t.rows[r][a], v1))) && (!k2 || (b >= 0 && !strcmp(t.rows[r][b], v2))))
-            v = strtod(t.rows[r][c], NULL);
+            v = *t.rows[r][c] ? strtod(t.rows[r][c], NULL) : NAN;
     csv_free(&t);
     return v;
 }
@@ -170,7 +170,8 @@ int cmd_demo(int argc, char **argv) {
         double m = csv_lookup(effect, "measure", meas[k], NULL, NULL, "per_unit");
         double lo = csv_lookup(effect, "measure", meas[k], NULL, NULL, "ci_low"), hi = csv_lookup(effect, "measure", meas[k], NULL, NULL, "ci_high");
         double tr = csv_lookup(effect, "measure", meas[k], NULL, NULL, "true_effect");
-        printf("  %-8s %+8.3f [%+.3f, %+.3f] %s   true %+8.3f\n", meas[k], m, lo, hi, k == 2 ? "rad" : "% ", tr);
+        if (isnan(m)) printf("  %-8s not measured (too few generated cells passed segmentation)   true %+8.3f\n", meas[k], tr);
+        else printf("  %-8s %+8.3f [%+.3f, %+.3f] %s   true %+8.3f\n", meas[k], m, lo, hi, k == 2 ? "rad" : "% ", tr);
     }
     printf("report: %s\n", report);
     return 0;

@@ -292,12 +292,10 @@ int cmd_walk(int argc, char **argv) {
         int ok = walk_effect(o.factors, o.nf, vals + (size_t)q * nb * o.nf, nb, rel, &e) == 0;
         double ta, tb, te = NAN;
         if (truth.n_rows && truth_col[q] && !truth_means(&truth, truth_col[q], ga, gb, &ta, &tb)) te = rel ? 100 * (tb - ta) / ta : tb - ta;
-        fprintf(ef, "%s,%s,", meas_name[q], unit);
-        if (ok) fprintf(ef, "%.6g,%.6g,%.6g,", sc * e.per_unit, sc * e.ci_lo, sc * e.ci_hi);
-        else fprintf(ef, ",,,");
+        if (!ok) { printf("  %-10s  (fewer than 2 measured walks: no row in effect.csv)\n", meas_name[q]); continue; }
+        fprintf(ef, "%s,%s,%.6g,%.6g,%.6g,", meas_name[q], unit, sc * e.per_unit, sc * e.ci_lo, sc * e.ci_hi);
         if (!isnan(te)) fprintf(ef, "%.6g", te);
         fputc('\n', ef);
-        if (!ok) { printf("  %-10s  (fewer than 2 measured walks)\n", meas_name[q]); continue; }
         printf("  %-10s %+9.3f%s  [%+.3f, %+.3f]  (%d walks)", meas_name[q], sc * e.per_unit, rel ? " %" : " rad", sc * e.ci_lo,
                sc * e.ci_hi, e.n_walks);
         if (!isnan(te)) printf("   true effect %+.3f%s", te, rel ? " %" : " rad");
