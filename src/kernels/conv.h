@@ -2,9 +2,10 @@
  * convolution is one sgemm per group (kernels/gemm.h) over a chunk of images.
  *
  * ConvShape describes one group of a convolution over N images: x [N, Ctot, H, W] of which
- * channels [c0, c0 + C) are used, square kernel K, output Ho x Wo.
- * rows [N*Ho*Wo, C*K*K]: row (n, oh, ow), column (c, kh, kw) holds
- * x[n, c0+c, oh*stride - pad + kh, ow*stride - pad + kw] (0 outside the image).
+ * channels [c0, c0 + C) are used, kernel Kh x Kw, padding ph rows / pw columns on each side, equal
+ * strides, output Ho x Wo.
+ * rows [N*Ho*Wo, C*Kh*Kw]: row (n, oh, ow), column (c, kh, kw) holds
+ * x[n, c0+c, oh*stride - ph + kh, ow*stride - pw + kw] (0 outside the image).
  * Row layout keeps every access of image n inside image n's memory (cache friendly for the small
  * spatial sizes of GAN layers, where a [C*K*K, N*Ho*Wo] layout strides across the batch). */
 #ifndef MG_K_CONV_H
@@ -12,7 +13,7 @@
 
 typedef struct ConvShape {
     int N, Ctot, c0, C, H, W;
-    int K, stride, pad;
+    int Kh, Kw, stride, ph, pw;
     int Ho, Wo;
 } ConvShape;
 
@@ -25,4 +26,7 @@ void cpu_nhwc_to_nchw(const float *in, int N, int C, int HW, float *y);    /* [N
  * x [N,Ci,H,W], w [Co,Ci/groups,K,K] -> y [N,Co,Ho,Wo] */
 void ref_conv2d(const float *x, const float *w, float *y, int N, int Ci, int H, int W, int Co, int K, int stride,
                 int pad, int groups, int Ho, int Wo);
+/* the same with a Kh x Kw kernel and ph / pw padding rows / columns: w [Co,Ci/groups,Kh,Kw] */
+void ref_conv2d_rect(const float *x, const float *w, float *y, int N, int Ci, int H, int W, int Co, int Kh, int Kw,
+                     int stride, int ph, int pw, int groups, int Ho, int Wo);
 #endif

@@ -1,16 +1,17 @@
 /* Column-layout convolution blocks for stride-1 convolutions (the 3x3 "same" layers of style-based
  * generators and residual discriminators, where channels are few and images large):
  *
- * col [C*K*K, n*Ho*Wo] for a run of n images: row (c, kh, kw), column (i, oh, ow) holds
- * x[i, c, oh - pad + kh, ow - pad + kw] (0 outside).  Each row is a shifted copy of an image row,
+ * col [C*Kh*Kw, n*Ho*Wo] for a run of n images: row (c, kh, kw), column (i, oh, ow) holds
+ * x[i, c, oh - ph + kh, ow - pw + kw] (0 outside).  Each row is a shifted copy of an image row,
  * so building it is contiguous copies of Wo floats, not gathers of K floats (kernels/conv.h's
- * row layout), and y [Co, n*Ho*Wo] = w [Co, C*K*K] @ col is one sgemm. */
+ * row layout), and y [Co, n*Ho*Wo] = w [Co, C*Kh*Kw] @ col is one sgemm. */
 #ifndef MG_K_CONV_COL_H
 #define MG_K_CONV_COL_H
 
 typedef struct ColShape {
     int n, C, H, W;             /* images of the run, channels, input size */
-    int K, pad, Ho, Wo;         /* square kernel, stride 1 */
+    int Kh, Kw, ph, pw;         /* kernel Kh x Kw, padding ph rows / pw columns on each side; stride 1 */
+    int Ho, Wo;
 } ColShape;
 
 void cpu_im2col(const float *x, ColShape s, float *col);        /* x [n,C,H,W] -> col */

@@ -12,4 +12,9 @@ void cpu_downsample_sum(long planes, int H, int W, int f, const float *g, float 
 void cpu_upsample_bilinear(long planes, int H, int W, int f, const float *x, float *y);
 /* its adjoint (transpose): g [planes, fH, fW] -> gx [planes, H, W] */
 void cpu_upsample_bilinear_adjoint(long planes, int H, int W, int f, const float *g, float *gx);
+/* bilinear to any size (F.interpolate(size=(Ho, Wo), mode='bilinear', align_corners=False), no antialiasing):
+ * the same rule with scale H / Ho per axis; x [planes, H, W] -> y [planes, Ho, Wo] */
+void cpu_resize_bilinear(long planes, int H, int W, int Ho, int Wo, const float *x, float *y);
+/* its adjoint: g [planes, Ho, Wo] -> gx [planes, H, W] */
+void cpu_resize_bilinear_adjoint(long planes, int H, int W, int Ho, int Wo, const float *g, float *gx);
 #endif

@@ -1,5 +1,5 @@
 /* Convolutions as one closed family of three bilinear ops (shapes for one conv2d:
- * x [N,Ci,H,W], w [Co,Ci/g,K,K], y [N,Co,Ho,Wo]):
+ * x [N,Ci,H,W], w [Co,Ci/g,Kh,Kw], y [N,Co,Ho,Wo]):
  *
  *   conv_fwd(x, w)      -> y    forward convolution
  *   conv_dx(gy, w; xs)  -> gx   gradient wrt the input = transposed convolution
@@ -10,7 +10,7 @@
  *   conv_fwd: d/dx = conv_dx(u, w), d/dw = conv_dw(x, u)
  *   conv_dx:  d/dgy = conv_fwd(u, w), d/dw = conv_dw(u, gy)
  *   conv_dw:  d/dx = conv_dx(gy, u), d/dgy = conv_fwd(x, u)
- * conv_transpose2d is conv_dx with PyTorch's ConvTranspose2d weight layout [Ci,Co/g,K,K], which is
+ * conv_transpose2d is conv_dx with PyTorch's ConvTranspose2d weight layout [Ci,Co/g,Kh,Kw], which is
  * exactly the layout of the weight of the convolution it transposes.
  * Each op is im2row/row2im over a chunk of images and one sgemm per group (kernels/conv.h); stride-1
  * convolutions without groups use the column layout instead (kernels/conv_col.h). */
@@ -22,7 +22,7 @@
 #include "kernels/reduce.h"
 #include <omp.h>
 
-typedef struct { int stride, pad, groups; } Geo;
+typedef struct { int stride, ph, pw, groups; } Geo;    /* ph / pw: padding rows / columns on each side */
 
 static Arena *scratch(void) {   /* temporaries of one conv call; reset at the start of each call */
     static Arena *a;
@@ -31,30 +31,30 @@ static Arena *scratch(void) {   /* temporaries of one conv call; reset at the st
     return a;
 }
 
-static ConvShape group_shape(const int *xs, int K, Geo g, int grp, int Ho, int Wo) {
+static ConvShape group_shape(const int *xs, int Kh, int Kw, Geo g, int grp, int Ho, int Wo) {
     int Cig = xs[1] / g.groups;
-    return (ConvShape){.N = xs[0], .Ctot = xs[1], .c0 = grp * Cig, .C = Cig, .H = xs[2], .W = xs[3], .K = K,
-                       .stride = g.stride, .pad = g.pad, .Ho = Ho, .Wo = Wo};
+    return (ConvShape){.N = xs[0], .Ctot = xs[1], .c0 = grp * Cig, .C = Cig, .H = xs[2], .W = xs[3], .Kh = Kh, .Kw = Kw,
+                       .stride = g.stride, .ph = g.ph, .pw = g.pw, .Ho = Ho, .Wo = Wo};
 }
 
 static void set_geo(Node *n, Geo g) {
-    if (n) { n->p[0] = g.stride; n->p[1] = g.pad; n->p[2] = g.groups; }
+    if (n) { n->p[0] = g.stride; n->p[1] = g.ph; n->p[2] = g.pw; n->p[3] = g.groups; }
 }
-static Geo get_geo(const Node *n) { return (Geo){n->p[0], n->p[1], n->p[2]}; }
+static Geo get_geo(const Node *n) { return (Geo){n->p[0], n->p[1], n->p[2], n->p[3]}; }
 
 static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g);
 static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g);
-static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int K);
+static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int Kh, int Kw);
 
 static void fwd_bw(Node *n, Tensor *u, Tensor **gin, const int *need) {
     Tensor *x = n->in[0], *w = n->in[1];
     if (need[0]) gin[0] = conv_dx(u, w, x->shape, get_geo(n));
-    if (need[1]) gin[1] = conv_dw(x, u, get_geo(n), w->shape[2]);
+    if (need[1]) gin[1] = conv_dw(x, u, get_geo(n), w->shape[2], w->shape[3]);
 }
 static void dx_bw(Node *n, Tensor *u, Tensor **gin, const int *need) {
     Tensor *gy = n->in[0], *w = n->in[1];
     if (need[0]) gin[0] = conv_fwd(u, w, get_geo(n));
-    if (need[1]) gin[1] = conv_dw(u, gy, get_geo(n), w->shape[2]);
+    if (need[1]) gin[1] = conv_dw(u, gy, get_geo(n), w->shape[2], w->shape[3]);
 }
 static void dw_bw(Node *n, Tensor *u, Tensor **gin, const int *need) {
     Tensor *x = n->in[0], *gy = n->in[1];
@@ -78,11 +78,11 @@ static void chunk(int N, int C, int t, int *n0, int *n1) {
     *n1 = (int)((long)N * (t + 1) / C);
 }
 
-/* The input is exactly one kernel window (H = W = K, no padding, 1x1 output, one group): then
- * im2row is the identity, x is already rows [N, Ci*K*K], and each family op is a single sgemm
+/* The input is exactly one kernel window (H = Kh, W = Kw, no padding, 1x1 output, one group): then
+ * im2row is the identity, x is already rows [N, Ci*Kh*Kw], and each family op is a single sgemm
  * (the first layer of a generator, a transposed conv of a 1x1 latent, and final 1x1 critics). */
-static int single_window(const int *xs, int K, Geo g) {
-    return g.groups == 1 && g.pad == 0 && xs[2] == K && xs[3] == K;
+static int single_window(const int *xs, int Kh, int Kw, Geo g) {
+    return g.groups == 1 && g.ph == 0 && g.pw == 0 && xs[2] == Kh && xs[3] == Kw;
 }
 
 /* ---- stride 1, one group: column layout (kernels/conv_col.h), same chunking as below ----
@@ -106,9 +106,9 @@ static ColPlan col_plan(int N, int HoWo, long flops) {
 /* images per sgemm inside a chunk: one when an image has enough columns (no layout moves), else the chunk */
 static int col_run(int n, int HoWo) { return HoWo >= 1024 ? 1 : n; }
 
-static void conv_fwd_col(const Tensor *x, const Tensor *w, int pad, Tensor *y) {
-    const int N = x->shape[0], Ci = x->shape[1], H = x->shape[2], W = x->shape[3], Co = w->shape[0], K = w->shape[2];
-    const int Ho = y->shape[2], Wo = y->shape[3], HoWo = Ho * Wo, KKC = Ci * K * K;
+static void conv_fwd_col(const Tensor *x, const Tensor *w, Geo g, Tensor *y) {
+    const int N = x->shape[0], Ci = x->shape[1], H = x->shape[2], W = x->shape[3], Co = w->shape[0], Kh = w->shape[2];
+    const int Kw = w->shape[3], Ho = y->shape[2], Wo = y->shape[3], HoWo = Ho * Wo, KKC = Ci * Kh * Kw;
     ColPlan p = col_plan(N, HoWo, 2L * N * HoWo * Co * KKC);
     Arena *s = scratch();
     float *col = arena_alloc(s, (size_t)p.T * KKC * p.maxcols * sizeof(float));
@@ -121,16 +121,16 @@ static void conv_fwd_col(const Tensor *x, const Tensor *w, int pad, Tensor *y) {
         for (int i0 = n0, run = col_run(n1 - n0, HoWo); i0 < n1; i0 += run) {
             const int n = i0 + run <= n1 ? run : n1 - i0;
             float *yn = y->data + (size_t)i0 * Co * HoWo;
-            KERNEL(x->dev, im2col)(x->data + (size_t)i0 * Ci * H * W, (ColShape){n, Ci, H, W, K, pad, Ho, Wo}, c);
+            KERNEL(x->dev, im2col)(x->data + (size_t)i0 * Ci * H * W, (ColShape){n, Ci, H, W, Kh, Kw, g.ph, g.pw, Ho, Wo}, c);
             KERNEL(x->dev, gemm)(0, 0, Co, n * HoWo, KKC, 1.0f, w->data, KKC, c, n * HoWo, 0.0f, n == 1 ? yn : yt, n * HoWo);
             if (n > 1) KERNEL(x->dev, cnhw_to_nchw)(yt, n, Co, HoWo, yn);
         }
     }
 }
 
-static void conv_dx_col(const Tensor *gy, const Tensor *w, int pad, Tensor *gx) {
+static void conv_dx_col(const Tensor *gy, const Tensor *w, Geo g, Tensor *gx) {
     const int N = gy->shape[0], Co = gy->shape[1], Ho = gy->shape[2], Wo = gy->shape[3], HoWo = Ho * Wo;
-    const int Ci = gx->shape[1], H = gx->shape[2], W = gx->shape[3], K = w->shape[2], KKC = Ci * K * K;
+    const int Ci = gx->shape[1], H = gx->shape[2], W = gx->shape[3], Kh = w->shape[2], Kw = w->shape[3], KKC = Ci * Kh * Kw;
     ColPlan p = col_plan(N, HoWo, 2L * N * HoWo * Co * KKC);
     Arena *s = scratch();
     float *col = arena_alloc(s, (size_t)p.T * KKC * p.maxcols * sizeof(float));
@@ -145,14 +145,14 @@ static void conv_dx_col(const Tensor *gy, const Tensor *w, int pad, Tensor *gx) 
             const float *gn = gy->data + (size_t)i0 * Co * HoWo;
             if (n > 1) KERNEL(gy->dev, nchw_to_cnhw)(gn, n, Co, HoWo, gt);
             KERNEL(gy->dev, gemm)(1, 0, KKC, n * HoWo, Co, 1.0f, w->data, KKC, n > 1 ? gt : gn, n * HoWo, 0.0f, c, n * HoWo);
-            KERNEL(gy->dev, col2im)(c, (ColShape){n, Ci, H, W, K, pad, Ho, Wo}, gx->data + (size_t)i0 * Ci * H * W);
+            KERNEL(gy->dev, col2im)(c, (ColShape){n, Ci, H, W, Kh, Kw, g.ph, g.pw, Ho, Wo}, gx->data + (size_t)i0 * Ci * H * W);
         }
     }
 }
 
-static void conv_dw_col(const Tensor *x, const Tensor *gy, int pad, Tensor *gw) {
+static void conv_dw_col(const Tensor *x, const Tensor *gy, Geo g, Tensor *gw) {
     const int N = x->shape[0], Ci = x->shape[1], H = x->shape[2], W = x->shape[3], Co = gy->shape[1];
-    const int Ho = gy->shape[2], Wo = gy->shape[3], HoWo = Ho * Wo, K = gw->shape[2], KKC = Ci * K * K;
+    const int Ho = gy->shape[2], Wo = gy->shape[3], HoWo = Ho * Wo, Kh = gw->shape[2], Kw = gw->shape[3], KKC = Ci * Kh * Kw;
     ColPlan p = col_plan(N, HoWo, 2L * N * HoWo * Co * KKC);
     const size_t wn = (size_t)Co * KKC;
     Arena *s = scratch();
@@ -168,7 +168,7 @@ static void conv_dw_col(const Tensor *x, const Tensor *gy, int pad, Tensor *gw) 
             const int n = i0 + run <= n1 ? run : n1 - i0;
             const float *gn = gy->data + (size_t)i0 * Co * HoWo;
             if (n > 1) KERNEL(x->dev, nchw_to_cnhw)(gn, n, Co, HoWo, gt);
-            KERNEL(x->dev, im2col)(x->data + (size_t)i0 * Ci * H * W, (ColShape){n, Ci, H, W, K, pad, Ho, Wo}, c);
+            KERNEL(x->dev, im2col)(x->data + (size_t)i0 * Ci * H * W, (ColShape){n, Ci, H, W, Kh, Kw, g.ph, g.pw, Ho, Wo}, c);
             KERNEL(x->dev, gemm)(0, 1, Co, KKC, n * HoWo, 1.0f, n > 1 ? gt : gn, n * HoWo, c, n * HoWo, i0 == n0 ? 0.0f : 1.0f,
                                  part + t * wn, KKC);
         }
@@ -176,24 +176,24 @@ static void conv_dw_col(const Tensor *x, const Tensor *gy, int pad, Tensor *gw) 
     KERNEL(x->dev, sum_rows)(p.C, wn, part, gw->data);
 }
 
-/* x [N,Ci,H,W], w [Co,Ci/g,K,K] -> [N,Co,Ho,Wo] */
+/* x [N,Ci,H,W], w [Co,Ci/g,Kh,Kw] -> [N,Co,Ho,Wo] */
 static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
     x = mg_contiguous(x);
     w = mg_contiguous(w);
-    const int N = x->shape[0], Ci = x->shape[1], Co = w->shape[0], Cig = w->shape[1], K = w->shape[2];
-    MG_CHECK(x->ndim == 4 && w->ndim == 4 && Cig * g.groups == Ci && Co % g.groups == 0 && w->shape[3] == K,
+    const int N = x->shape[0], Ci = x->shape[1], Co = w->shape[0], Cig = w->shape[1], Kh = w->shape[2], Kw = w->shape[3];
+    MG_CHECK(x->ndim == 4 && w->ndim == 4 && Cig * g.groups == Ci && Co % g.groups == 0,
              "conv2d: input %s, weight %s, groups %d", tensor_shape_str(x), tensor_shape_str(w), g.groups);
-    const int Ho = (x->shape[2] + 2 * g.pad - K) / g.stride + 1, Wo = (x->shape[3] + 2 * g.pad - K) / g.stride + 1;
-    MG_CHECK(Ho > 0 && Wo > 0, "conv2d: input %s too small for kernel %d", tensor_shape_str(x), K);
-    const int Cog = Co / g.groups, KKC = Cig * K * K, HoWo = Ho * Wo;
+    const int Ho = (x->shape[2] + 2 * g.ph - Kh) / g.stride + 1, Wo = (x->shape[3] + 2 * g.pw - Kw) / g.stride + 1;
+    MG_CHECK(Ho > 0 && Wo > 0, "conv2d: input %s too small for kernel %dx%d", tensor_shape_str(x), Kh, Kw);
+    const int Cog = Co / g.groups, KKC = Cig * Kh * Kw, HoWo = Ho * Wo;
     Tensor *y = tensor_new(TSHAPE(N, Co, Ho, Wo));
-    if (single_window(x->shape, K, g)) {            /* y [N,Co] = x [N,KKC] @ w^T */
+    if (single_window(x->shape, Kh, Kw, g)) {            /* y [N,Co] = x [N,KKC] @ w^T */
         KERNEL(x->dev, gemm)(0, 1, N, Co, KKC, 1.0f, x->data, KKC, w->data, KKC, 0.0f, y->data, Co);
         set_geo(ad_record("conv2d", y, 2, (Tensor *[]){x, w}, fwd_bw), g);
         return y;
     }
     if (column_path(g)) {
-        conv_fwd_col(x, w, g.pad, y);
+        conv_fwd_col(x, w, g, y);
         set_geo(ad_record("conv2d", y, 2, (Tensor *[]){x, w}, fwd_bw), g);
         return y;
     }
@@ -211,7 +211,7 @@ static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
         int xs[4] = {n1 - n0, Ci, x->shape[2], x->shape[3]};
         float *r = row + (size_t)me * KKC * maxcols, *yt = yp + (size_t)me * Co * maxcols;
         for (int grp = 0; grp < g.groups; grp++) {     /* yt[:, group] = rows @ w_g^T */
-            KERNEL(x->dev, im2row)(x->data + n0 * xim, group_shape(xs, K, g, grp, Ho, Wo), r);
+            KERNEL(x->dev, im2row)(x->data + n0 * xim, group_shape(xs, Kh, Kw, g, grp, Ho, Wo), r);
             KERNEL(x->dev, gemm)(0, 1, cols, Cog, KKC, 1.0f, r, KKC, w->data + (long)grp * Cog * KKC, KKC, 0.0f,
                                  yt + (long)grp * Cog, Co);
         }
@@ -221,15 +221,15 @@ static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
     return y;
 }
 
-/* gy [N,Co,Ho,Wo], w [Co,Ci/g,K,K] -> gx with shape xs = [N,Ci,H,W] */
+/* gy [N,Co,Ho,Wo], w [Co,Ci/g,Kh,Kw] -> gx with shape xs = [N,Ci,H,W] */
 static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
     gy = mg_contiguous(gy);
     w = mg_contiguous(w);
     const int N = gy->shape[0], Co = gy->shape[1], Ho = gy->shape[2], Wo = gy->shape[3];
-    const int Cig = w->shape[1], K = w->shape[2], Cog = Co / g.groups, KKC = Cig * K * K, HoWo = Ho * Wo;
+    const int Cig = w->shape[1], Kh = w->shape[2], Kw = w->shape[3], Cog = Co / g.groups, KKC = Cig * Kh * Kw, HoWo = Ho * Wo;
     MG_CHECK(gy->ndim == 4 && w->shape[0] == Co && xs[1] == Cig * g.groups && xs[0] == N,
              "conv_transpose2d: input %s, weight %s, groups %d", tensor_shape_str(gy), tensor_shape_str(w), g.groups);
-    if (single_window(xs, K, g) && HoWo == 1) {     /* gx [N,KKC] = gy [N,Co] @ w */
+    if (single_window(xs, Kh, Kw, g) && HoWo == 1) {     /* gx [N,KKC] = gy [N,Co] @ w */
         Tensor *gx = tensor_new(TSHAPE(xs[0], xs[1], xs[2], xs[3]));
         KERNEL(gy->dev, gemm)(0, 0, N, KKC, Co, 1.0f, gy->data, Co, w->data, KKC, 0.0f, gx->data, KKC);
         set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
@@ -237,7 +237,7 @@ static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
     }
     Tensor *gx = tensor_zeros(TSHAPE(xs[0], xs[1], xs[2], xs[3]));
     if (column_path(g)) {
-        conv_dx_col(gy, w, g.pad, gx);
+        conv_dx_col(gy, w, g, gx);
         set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
         return gx;
     }
@@ -258,27 +258,27 @@ static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
         for (int grp = 0; grp < g.groups; grp++) {     /* rows = gy[:, group] @ w_g, scattered back */
             KERNEL(gy->dev, gemm)(0, 0, cols, KKC, Cog, 1.0f, gt + (long)grp * Cog, Co,
                                   w->data + (long)grp * Cog * KKC, KKC, 0.0f, r, KKC);
-            KERNEL(gy->dev, row2im)(r, group_shape(xst, K, g, grp, Ho, Wo), gx->data + n0 * xim);
+            KERNEL(gy->dev, row2im)(r, group_shape(xst, Kh, Kw, g, grp, Ho, Wo), gx->data + n0 * xim);
         }
     }
     set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
     return gx;
 }
 
-/* x [N,Ci,H,W], gy [N,Co,Ho,Wo] -> gw [Co,Ci/g,K,K] */
-static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int K) {
+/* x [N,Ci,H,W], gy [N,Co,Ho,Wo] -> gw [Co,Ci/g,Kh,Kw] */
+static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int Kh, int Kw) {
     x = mg_contiguous(x);
     gy = mg_contiguous(gy);
     const int N = x->shape[0], Ci = x->shape[1], Co = gy->shape[1], Ho = gy->shape[2], Wo = gy->shape[3];
-    const int Cig = Ci / g.groups, Cog = Co / g.groups, KKC = Cig * K * K, HoWo = Ho * Wo;
-    Tensor *gw = tensor_new(TSHAPE(Co, Cig, K, K));
-    if (single_window(x->shape, K, g) && HoWo == 1) {   /* gw [Co,KKC] = gy[N,Co]^T @ x [N,KKC] */
+    const int Cig = Ci / g.groups, Cog = Co / g.groups, KKC = Cig * Kh * Kw, HoWo = Ho * Wo;
+    Tensor *gw = tensor_new(TSHAPE(Co, Cig, Kh, Kw));
+    if (single_window(x->shape, Kh, Kw, g) && HoWo == 1) {   /* gw [Co,KKC] = gy[N,Co]^T @ x [N,KKC] */
         KERNEL(x->dev, gemm)(1, 0, Co, KKC, N, 1.0f, gy->data, Co, x->data, KKC, 0.0f, gw->data, KKC);
         set_geo(ad_record("conv2d_weight_grad", gw, 2, (Tensor *[]){x, gy}, dw_bw), g);
         return gw;
     }
     if (column_path(g)) {
-        conv_dw_col(x, gy, g.pad, gw);
+        conv_dw_col(x, gy, g, gw);
         set_geo(ad_record("conv2d_weight_grad", gw, 2, (Tensor *[]){x, gy}, dw_bw), g);
         return gw;
     }
@@ -299,7 +299,7 @@ static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int K) {
         float *gt = gyp + (size_t)me * Co * maxcols, *r = row + (size_t)me * KKC * maxcols, *pt = part + t * wn;
         KERNEL(x->dev, nchw_to_nhwc)(gy->data + (size_t)n0 * Co * HoWo, n1 - n0, Co, HoWo, gt);
         for (int grp = 0; grp < g.groups; grp++) {     /* gw_g = gy[:, group]^T @ rows */
-            KERNEL(x->dev, im2row)(x->data + n0 * xim, group_shape(xs, K, g, grp, Ho, Wo), r);
+            KERNEL(x->dev, im2row)(x->data + n0 * xim, group_shape(xs, Kh, Kw, g, grp, Ho, Wo), r);
             KERNEL(x->dev, gemm)(1, 0, Cog, KKC, cols, 1.0f, gt + (long)grp * Cog, Co, r, KKC, 0.0f,
                                  pt + (long)grp * Cog * KKC, KKC);
         }
@@ -316,20 +316,32 @@ static Tensor *add_channel_bias(Tensor *y, Tensor *b) {
     return mg_add(y, mg_reshape(b, TSHAPE(1, b->shape[0], 1, 1)));
 }
 
-Tensor *mg_conv2d(Tensor *x, Tensor *w, Tensor *b, ConvGeom cg) {
-    Geo g = {cg.stride ? cg.stride : 1, cg.pad, cg.groups ? cg.groups : 1};
-    return add_channel_bias(conv_fwd(x, w, g), b);
+static Geo geo_of(ConvGeom cg, int ph, int pw) {
+    Geo g = {cg.stride ? cg.stride : 1, ph, pw, cg.groups ? cg.groups : 1};
+    MG_CHECK(g.stride > 0 && g.ph >= 0 && g.pw >= 0 && g.groups > 0, "conv: stride %d, padding %d,%d, groups %d", g.stride,
+             g.ph, g.pw, g.groups);
+    return g;
 }
 
-Tensor *mg_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, ConvGeom cg) {
-    Geo g = {cg.stride ? cg.stride : 1, cg.pad, cg.groups ? cg.groups : 1};
+Tensor *mg_conv2d_hw(Tensor *x, Tensor *w, Tensor *b, ConvGeom cg, int pad_h, int pad_w) {
+    return add_channel_bias(conv_fwd(x, w, geo_of(cg, pad_h, pad_w)), b);
+}
+
+Tensor *mg_conv2d(Tensor *x, Tensor *w, Tensor *b, ConvGeom cg) { return mg_conv2d_hw(x, w, b, cg, cg.pad, cg.pad); }
+
+Tensor *mg_conv_transpose2d_hw(Tensor *x, Tensor *w, Tensor *b, ConvGeom cg, int pad_h, int pad_w) {
+    Geo g = geo_of(cg, pad_h, pad_w);
     MG_CHECK(x->ndim == 4 && w->ndim == 4 && w->shape[0] == x->shape[1],
              "conv_transpose2d: input %s, weight %s", tensor_shape_str(x), tensor_shape_str(w));
     MG_CHECK(cg.out_pad >= 0 && cg.out_pad < g.stride, "conv_transpose2d: output_padding %d must be < stride %d",
              cg.out_pad, g.stride);
-    const int K = w->shape[2];
-    int xs[4] = {x->shape[0], w->shape[1] * g.groups, (x->shape[2] - 1) * g.stride - 2 * g.pad + K + cg.out_pad,
-                 (x->shape[3] - 1) * g.stride - 2 * g.pad + K + cg.out_pad};
+    const int Kh = w->shape[2], Kw = w->shape[3];
+    int xs[4] = {x->shape[0], w->shape[1] * g.groups, (x->shape[2] - 1) * g.stride - 2 * g.ph + Kh + cg.out_pad,
+                 (x->shape[3] - 1) * g.stride - 2 * g.pw + Kw + cg.out_pad};
     MG_CHECK(xs[2] > 0 && xs[3] > 0, "conv_transpose2d: empty output for input %s", tensor_shape_str(x));
     return add_channel_bias(conv_dx(x, w, xs, g), b);
+}
+
+Tensor *mg_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, ConvGeom cg) {
+    return mg_conv_transpose2d_hw(x, w, b, cg, cg.pad, cg.pad);
 }

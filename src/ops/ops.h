@@ -51,13 +51,19 @@ Tensor *mg_matmul(Tensor *a, Tensor *b, int trans_a, int trans_b);   /* 2-D: op(
 Tensor *mg_linear(Tensor *x, Tensor *w, Tensor *b);           /* x[N,I] @ w[O,I]^T + b[O] (b may be NULL) */
 
 /* ---- convolutions (ops/conv.c) ---- */
+/* Kernels are Kh x Kw (the weight's last two dimensions: square or not, e.g. Inception's 1x7 and 7x1),
+ * strides are equal, `pad` pads all four sides. */
 typedef struct ConvGeom {
-    int stride, pad, out_pad, groups;                          /* square kernels, equal strides */
+    int stride, pad, out_pad, groups;
 } ConvGeom;
-/* x[N,Ci,H,W], w[Co,Ci/g,k,k], b[Co] or NULL -> [N,Co,Ho,Wo] */
+/* x[N,Ci,H,W], w[Co,Ci/g,Kh,Kw], b[Co] or NULL -> [N,Co,(H+2p-Kh)/s+1,(W+2p-Kw)/s+1] */
 Tensor *mg_conv2d(Tensor *x, Tensor *w, Tensor *b, ConvGeom g);
-/* x[N,Ci,H,W], w[Ci,Co/g,k,k] (PyTorch layout), b[Co] or NULL -> [N,Co,(H-1)s-2p+k+op,...] */
+/* x[N,Ci,H,W], w[Ci,Co/g,Kh,Kw] (PyTorch layout), b[Co] or NULL -> [N,Co,(H-1)s-2p+Kh+op,(W-1)s-2p+Kw+op] */
 Tensor *mg_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, ConvGeom g);
+/* The same with pad_h rows (top and bottom) and pad_w columns (left and right) of padding instead of
+ * g.pad, as PyTorch's padding=(pad_h, pad_w): Inception's 1x7 convolutions pad (0, 3). */
+Tensor *mg_conv2d_hw(Tensor *x, Tensor *w, Tensor *b, ConvGeom g, int pad_h, int pad_w);
+Tensor *mg_conv_transpose2d_hw(Tensor *x, Tensor *w, Tensor *b, ConvGeom g, int pad_h, int pad_w);
 
 /* ---- normalisation (ops/norm.c) ---- */
 typedef struct BatchNormStats {
@@ -72,6 +78,13 @@ Tensor *mg_instance_norm(Tensor *x, Tensor *gamma, Tensor *beta, float eps);   /
 Tensor *mg_upsample_nearest(Tensor *x, int factor);            /* [N,C,H,W] -> [N,C,fH,fW] */
 Tensor *mg_upsample_bilinear(Tensor *x, int factor);           /* align_corners=False, as PyTorch */
 Tensor *mg_avg_pool2d(Tensor *x, int k, int stride, int pad);  /* count_include_pad=True */
+/* [N,C,H,W] -> [N,C,Ho,Wo] (F.interpolate(size=(Ho,Wo), mode='bilinear', align_corners=False), no antialiasing) */
+Tensor *mg_resize_bilinear(Tensor *x, int Ho, int Wo);
+
+/* ---- pooling (ops/pool.c) ---- */
+/* [N,C,H,W] -> [N,C,(H+2p-k)/s+1,(W+2p-k)/s+1], pad <= k/2, padding never wins (as PyTorch's -inf
+ * padding); ties go to the first maximum in row-major window order.  Gradients of any order. */
+Tensor *mg_max_pool2d(Tensor *x, int k, int stride, int pad);
 
 /* ---- per-sample pixel remapping (ops/gather.c) ---- */
 /* x[N,C,H,W] -> [N,C,H,W]: y[n,c,p] = x[n,c,map[n*H*W + p]], or 0 where the entry is -1; map [N,H*W]

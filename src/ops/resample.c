@@ -1,7 +1,8 @@
-/* Upsampling and average pooling.  Two closed adjoint pairs, each op's backward being the other:
+/* Upsampling, resizing and average pooling.  Three closed adjoint pairs, each op's backward being the other:
  *   upsample_nearest <-> downsample_sum (sum over f x f blocks),
- *   upsample_bilinear <-> upsample_bilinear_adjoint.
- * All four are linear, so their gradients of any order are these ops again.
+ *   upsample_bilinear <-> upsample_bilinear_adjoint,
+ *   resize_bilinear <-> resize_bilinear_adjoint (any sizes, up or down).
+ * All six are linear, so their gradients of any order are these ops again.
  * avg_pool2d is a depthwise conv2d with a constant 1/k^2 weight (its gradients are conv's), or, for
  * disjoint k x k blocks, downsample_sum / k^2. */
 #include "ops/ops.h"
@@ -45,6 +46,33 @@ static Tensor *resample(int kind, Tensor *x, int f) {
     Node *n = ad_record(resample_name[kind], y, 1, &xc, resample_bw);
     if (n) { n->p[0] = kind; n->p[1] = f; }
     return y;
+}
+
+/* resize_bilinear <-> its adjoint, a third closed pair (p: the small side's H, W, the large side's Ho, Wo) */
+static Tensor *resize(int adjoint, Tensor *x, int H, int W, int Ho, int Wo);
+
+static void resize_bw(Node *n, Tensor *g, Tensor **gin, const int *need) {
+    gin[0] = resize(!n->p[4], g, n->p[0], n->p[1], n->p[2], n->p[3]);
+}
+
+/* forward: x [N,C,H,W] -> [N,C,Ho,Wo]; adjoint: x [N,C,Ho,Wo] -> [N,C,H,W] */
+static Tensor *resize(int adjoint, Tensor *x, int H, int W, int Ho, int Wo) {
+    const char *name = adjoint ? "resize_bilinear_adjoint" : "resize_bilinear";
+    MG_CHECK(x->ndim == 4 && x->shape[2] == (adjoint ? Ho : H) && x->shape[3] == (adjoint ? Wo : W),
+             "%s of %s to %dx%d", name, tensor_shape_str(x), adjoint ? H : Ho, adjoint ? W : Wo);
+    Tensor *xc = mg_contiguous(x);
+    const int N = x->shape[0], C = x->shape[1];
+    Tensor *y = adjoint ? tensor_new(TSHAPE(N, C, H, W)) : tensor_new(TSHAPE(N, C, Ho, Wo));
+    if (adjoint) KERNEL(x->dev, resize_bilinear_adjoint)((long)N * C, H, W, Ho, Wo, xc->data, y->data);
+    else KERNEL(x->dev, resize_bilinear)((long)N * C, H, W, Ho, Wo, xc->data, y->data);
+    Node *n = ad_record(name, y, 1, &xc, resize_bw);
+    if (n) { n->p[0] = H; n->p[1] = W; n->p[2] = Ho; n->p[3] = Wo; n->p[4] = adjoint; }
+    return y;
+}
+
+Tensor *mg_resize_bilinear(Tensor *x, int Ho, int Wo) {
+    MG_CHECK(x->ndim == 4 && Ho >= 1 && Wo >= 1, "resize_bilinear of %s to %dx%d", tensor_shape_str(x), Ho, Wo);
+    return resize(0, x, x->shape[2], x->shape[3], Ho, Wo);
 }
 
 Tensor *mg_upsample_nearest(Tensor *x, int factor) { return resample(UP_NEAREST, x, factor); }

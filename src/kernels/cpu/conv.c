@@ -3,13 +3,14 @@
 
 /* These kernels run inside the per-thread loops of ops/conv.c: no OpenMP of their own. */
 
-/* copy K floats; fixed sizes compile to single vector moves (K is 1..7 in GAN layers) */
+/* copy K floats; fixed sizes compile to single vector moves (K is 1..7 in GAN and Inception layers) */
 static inline void copy_k(float *d, const float *s, int K) {
     switch (K) {
     case 1: d[0] = s[0]; break;
     case 3: memcpy(d, s, 12); break;
     case 4: memcpy(d, s, 16); break;
     case 5: memcpy(d, s, 20); break;
+    case 7: memcpy(d, s, 28); break;
     default: memcpy(d, s, (size_t)K * sizeof(float));
     }
 }
@@ -24,22 +25,22 @@ static inline void add_k(float *d, const float *s, int K) {
 }
 
 void cpu_im2row(const float *x, ConvShape s, float *rows) {
-    const int K = s.K, KKC = s.C * K * K;
+    const int Kh = s.Kh, Kw = s.Kw, KKC = s.C * Kh * Kw;
     for (int n = 0; n < s.N; n++) {
         const float *xn = x + ((long)n * s.Ctot + s.c0) * s.H * s.W;
         for (int oh = 0; oh < s.Ho; oh++)
             for (int ow = 0; ow < s.Wo; ow++) {
                 float *d = rows + (((long)n * s.Ho + oh) * s.Wo + ow) * KKC;
-                const int ih0 = oh * s.stride - s.pad, iw0 = ow * s.stride - s.pad;
-                const int inside_w = iw0 >= 0 && iw0 + K <= s.W;
+                const int ih0 = oh * s.stride - s.ph, iw0 = ow * s.stride - s.pw;
+                const int inside_w = iw0 >= 0 && iw0 + Kw <= s.W;
                 for (int c = 0; c < s.C; c++) {
                     const float *xc = xn + (long)c * s.H * s.W;
-                    for (int kh = 0; kh < K; kh++, d += K) {
+                    for (int kh = 0; kh < Kh; kh++, d += Kw) {
                         const int ih = ih0 + kh;
-                        if (ih < 0 || ih >= s.H) { memset(d, 0, K * sizeof(float)); continue; }
+                        if (ih < 0 || ih >= s.H) { memset(d, 0, Kw * sizeof(float)); continue; }
                         const float *xr = xc + (long)ih * s.W + iw0;
-                        if (inside_w) { copy_k(d, xr, K); continue; }
-                        for (int kw = 0; kw < K; kw++) {
+                        if (inside_w) { copy_k(d, xr, Kw); continue; }
+                        for (int kw = 0; kw < Kw; kw++) {
                             const int iw = iw0 + kw;
                             d[kw] = iw >= 0 && iw < s.W ? xr[kw] : 0.0f;
                         }
@@ -50,22 +51,22 @@ void cpu_im2row(const float *x, ConvShape s, float *rows) {
 }
 
 void cpu_row2im(const float *rows, ConvShape s, float *x) {
-    const int K = s.K, KKC = s.C * K * K;
+    const int Kh = s.Kh, Kw = s.Kw, KKC = s.C * Kh * Kw;
     for (int n = 0; n < s.N; n++) {
         float *xn = x + ((long)n * s.Ctot + s.c0) * s.H * s.W;
         for (int oh = 0; oh < s.Ho; oh++)
             for (int ow = 0; ow < s.Wo; ow++) {
                 const float *r = rows + (((long)n * s.Ho + oh) * s.Wo + ow) * KKC;
-                const int ih0 = oh * s.stride - s.pad, iw0 = ow * s.stride - s.pad;
-                const int inside_w = iw0 >= 0 && iw0 + K <= s.W;
+                const int ih0 = oh * s.stride - s.ph, iw0 = ow * s.stride - s.pw;
+                const int inside_w = iw0 >= 0 && iw0 + Kw <= s.W;
                 for (int c = 0; c < s.C; c++) {
                     float *xc = xn + (long)c * s.H * s.W;
-                    for (int kh = 0; kh < K; kh++, r += K) {
+                    for (int kh = 0; kh < Kh; kh++, r += Kw) {
                         const int ih = ih0 + kh;
                         if (ih < 0 || ih >= s.H) continue;
                         float *xr = xc + (long)ih * s.W + iw0;
-                        if (inside_w) { add_k(xr, r, K); continue; }
-                        for (int kw = 0; kw < K; kw++) {
+                        if (inside_w) { add_k(xr, r, Kw); continue; }
+                        for (int kw = 0; kw < Kw; kw++) {
                             const int iw = iw0 + kw;
                             if (iw >= 0 && iw < s.W) xr[kw] += r[kw];
                         }
@@ -93,8 +94,8 @@ void cpu_nhwc_to_nchw(const float *in, int N, int C, int HW, float *y) {
     }
 }
 
-void ref_conv2d(const float *x, const float *w, float *y, int N, int Ci, int H, int W, int Co, int K, int stride,
-                int pad, int groups, int Ho, int Wo) {
+void ref_conv2d_rect(const float *x, const float *w, float *y, int N, int Ci, int H, int W, int Co, int Kh, int Kw,
+                     int stride, int ph, int pw, int groups, int Ho, int Wo) {
     const int Cig = Ci / groups, Cog = Co / groups;
     for (int n = 0; n < N; n++)
         for (int co = 0; co < Co; co++)
@@ -103,13 +104,18 @@ void ref_conv2d(const float *x, const float *w, float *y, int N, int Ci, int H, 
                     double s = 0;
                     const int g = co / Cog;
                     for (int ci = 0; ci < Cig; ci++)
-                        for (int kh = 0; kh < K; kh++)
-                            for (int kw = 0; kw < K; kw++) {
-                                int ih = oh * stride - pad + kh, iw = ow * stride - pad + kw;
+                        for (int kh = 0; kh < Kh; kh++)
+                            for (int kw = 0; kw < Kw; kw++) {
+                                int ih = oh * stride - ph + kh, iw = ow * stride - pw + kw;
                                 if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
                                 s += (double)x[(((long)n * Ci + g * Cig + ci) * H + ih) * W + iw] *
-                                     w[(((long)co * Cig + ci) * K + kh) * K + kw];
+                                     w[(((long)co * Cig + ci) * Kh + kh) * Kw + kw];
                             }
                     y[(((long)n * Co + co) * Ho + oh) * Wo + ow] = (float)s;
                 }
+}
+
+void ref_conv2d(const float *x, const float *w, float *y, int N, int Ci, int H, int W, int Co, int K, int stride,
+                int pad, int groups, int Ho, int Wo) {
+    ref_conv2d_rect(x, w, y, N, Ci, H, W, Co, K, K, stride, pad, pad, groups, Ho, Wo);
 }

@@ -35,13 +35,14 @@ void cpu_downsample_sum(long planes, int H, int W, int f, const float *g, float 
     }
 }
 
-/* source taps of each output index along one axis of length n */
+/* source taps of each of the n_out output indices along one axis of length n (PyTorch's
+ * align_corners=False rule: src = max(0, scale * (dst + 0.5) - 0.5), scale = n / n_out in float) */
 typedef struct { int i0, i1; float l0, l1; } Tap;
 
-static Tap *taps(int n, int f) {
-    Tap *t = mg_xmalloc((size_t)n * f * sizeof *t);
-    const float scale = 1.0f / (float)f;        /* as PyTorch: scale * (dst + 0.5) - 0.5 in float */
-    for (int d = 0; d < n * f; d++) {
+static Tap *taps(int n, int n_out) {
+    Tap *t = mg_xmalloc((size_t)n_out * sizeof *t);
+    const float scale = (float)n / (float)n_out;    /* = 1/f exactly when n_out = f n (one correctly rounded quotient) */
+    for (int d = 0; d < n_out; d++) {
         float src = scale * ((float)d + 0.5f) - 0.5f;
         if (src < 0) src = 0;
         int i0 = (int)src;
@@ -52,9 +53,8 @@ static Tap *taps(int n, int f) {
     return t;
 }
 
-void cpu_upsample_bilinear(long planes, int H, int W, int f, const float *x, float *y) {
-    const int Ho = H * f, Wo = W * f;
-    Tap *th = taps(H, f), *tw = taps(W, f);
+void cpu_resize_bilinear(long planes, int H, int W, int Ho, int Wo, const float *x, float *y) {
+    Tap *th = taps(H, Ho), *tw = taps(W, Wo);
 #pragma omp parallel for schedule(static) if (planes * Ho * Wo > PAR_MIN)
     for (long p = 0; p < planes; p++) {
         const float *px = x + (size_t)p * H * W;
@@ -73,9 +73,8 @@ void cpu_upsample_bilinear(long planes, int H, int W, int f, const float *x, flo
     free(tw);
 }
 
-void cpu_upsample_bilinear_adjoint(long planes, int H, int W, int f, const float *g, float *gx) {
-    const int Ho = H * f, Wo = W * f;
-    Tap *th = taps(H, f), *tw = taps(W, f);
+void cpu_resize_bilinear_adjoint(long planes, int H, int W, int Ho, int Wo, const float *g, float *gx) {
+    Tap *th = taps(H, Ho), *tw = taps(W, Wo);
 #pragma omp parallel for schedule(static) if (planes * Ho * Wo > PAR_MIN)
     for (long p = 0; p < planes; p++) {
         const float *pg = g + (size_t)p * Ho * Wo;
@@ -97,4 +96,12 @@ void cpu_upsample_bilinear_adjoint(long planes, int H, int W, int f, const float
     }
     free(th);
     free(tw);
+}
+
+void cpu_upsample_bilinear(long planes, int H, int W, int f, const float *x, float *y) {
+    cpu_resize_bilinear(planes, H, W, H * f, W * f, x, y);
+}
+
+void cpu_upsample_bilinear_adjoint(long planes, int H, int W, int f, const float *g, float *gx) {
+    cpu_resize_bilinear_adjoint(planes, H, W, H * f, W * f, g, gx);
 }
