@@ -1,8 +1,9 @@
 /* morphogan metrics: sample-quality metrics (FID, KID, precision/recall, Inception Score) between a real and
- * a fake set of 28x28 images, in the feature space of the domain feature network; and
+ * a fake image set, in a feature space (analysis/feature_space.h: the domain network, Inception-v3, morphometrics); and
  * `morphogan metrics train-features`, which trains that network on Fashion-MNIST. */
 #include "analysis/course_generator.h"
 #include "analysis/featnet_train.h"
+#include "analysis/feature_space.h"
 #include "analysis/image_set.h"
 #include "analysis/metrics.h"
 #include "analysis/ppl.h"
@@ -10,6 +11,7 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "data/idx.h"
+#include "morpho/segment.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,23 +179,28 @@ static int cmd_ppl(int argc, char **argv) {
 typedef struct {
     const char *real, *fake, *net, *cache;
     long real_skip, real_max, fake_skip, fake_max, shuffle_seed;
-    int fid, kid, pr, is, shuffle, pr_k, is_splits;
+    int fid, kid, pr, is, shuffle, pr_k, is_splits, features;
     KidOptions kid_opt;
 } Opts;
 
 static void usage(FILE *f) {
     fprintf(f,
-            "usage: morphogan metrics --real SRC --fake SRC --net FILE [options]\n"
+            "usage: morphogan metrics --real SRC --fake SRC [--features domain|inception|morpho] [--net FILE] [options]\n"
             "       morphogan metrics train-features [options]      (see morphogan metrics train-features --help)\n"
             "       morphogan metrics ppl --checkpoint FILE [--net FILE] [options]   (perceptual path length; --help)\n"
             "       morphogan metrics classes --ckpt FILE --net FILE [--n 10000]   (mode-collapse check: class shares; --help)\n"
-            "Sample-quality metrics between a real and a fake set of 28x28 images, in the feature space of the domain\n"
-            "feature network (penultimate layer, 128 features).  SRC: an IDX file (.gz or plain), a folder of PNGs, or\n"
-            "for --real a statistics file (.safetensors) written by --real-cache.\n"
+            "Sample-quality metrics between a real and a fake image set in a feature space.  SRC: an IDX file (.gz or\n"
+            "plain), a folder of PNG/JPEG/TIFF images of one size, or for --real a statistics file (.safetensors)\n"
+            "written by --real-cache.\n"
             "  --metric LIST        comma-separated from fid,kid,pr,is (default fid)\n"
-            "  --features domain    the feature space (only 'domain' exists so far)\n"
-            "  --net FILE           feature network from train-features\n"
-            "  --real-cache FILE    statistics of the real set: reused when FILE exists and matches the network and\n"
+            "  --features KIND      domain     the domain network's 128 features (28x28 images; --net from train-features)\n"
+            "                       inception  Inception-v3's 2048 pool features (any size; --net from\n"
+            "                                  tools/convert_inception.py; see docs/metrics.md)\n"
+            "                       morpho     46 morphometric measures of each valve outline, z-scored by the real\n"
+            "                                  set (no --net; images that cannot be measured are left out and counted)\n"
+            "                       (default domain)\n"
+            "  --net FILE           the network's weights (domain, inception)\n"
+            "  --real-cache FILE    statistics of the real set: reused when FILE exists and matches the features and\n"
             "                       the real source, else computed and written there\n"
             "  --real-skip N --real-max N, --fake-skip N --fake-max N   a range of images (default all)\n"
             "  --fake-shuffle-pixels SEED   permute the pixel positions of every fake image (a control set)\n"
@@ -215,7 +222,10 @@ static int parse(int argc, char **argv, Opts *o) {
         else if (!strcmp(a, "--net") && v) o->net = v;
         else if (!strcmp(a, "--real-cache") && v) o->cache = v;
         else if (!strcmp(a, "--features") && v) {
-            if (strcmp(v, "domain")) { fprintf(stderr, "morphogan metrics: --features is 'domain' (the only feature network so far), not '%s'\n", v); return -1; }
+            o->features = -1;
+            for (int k = 0; feature_kind_names[k]; k++)
+                if (!strcmp(v, feature_kind_names[k])) o->features = k;
+            if (o->features < 0) { fprintf(stderr, "morphogan metrics: --features is domain, inception or morpho, not '%s'\n", v); return -1; }
         } else if (!strcmp(a, "--metric") && v) {
             o->fid = o->kid = o->pr = o->is = 0;
             char buf[256];
@@ -245,8 +255,13 @@ static int parse(int argc, char **argv, Opts *o) {
         }
         i++;
     }
-    if (!o->real || !o->fake || !o->net) {
-        fprintf(stderr, "morphogan metrics: --real, --fake and --net are required; see morphogan metrics --help\n");
+    if (!o->real || !o->fake || (!o->net && o->features != FEATURES_MORPHO)) {
+        fprintf(stderr, "morphogan metrics: --real, --fake and --net (except with --features morpho) are required; see "
+                        "morphogan metrics --help\n");
+        return -1;
+    }
+    if (o->is && o->features == FEATURES_MORPHO) {
+        fprintf(stderr, "morphogan metrics: --metric is needs class probabilities: --features domain or inception, not morpho\n");
         return -1;
     }
     return 0;
@@ -257,30 +272,44 @@ static int ends_with(const char *s, const char *suf) {
     return a >= b && !strcmp(s + a - b, suf);
 }
 
-/* Features [n,128] of an image source, and logits [n,10] when wanted */
-static int source_features(FeatNet *net, const char *path, long skip, long max, int shuffle, long seed, float **feat,
-                           float **logits, long *n) {
+/* one line on the images whose morphometrics failed: how many, why, the first one */
+static void report_unmeasured(const char *which, const ImageSet *s, const int *flags, long n_ok) {
+    if (n_ok == s->n) return;
+    long count[SEG_N_FLAGS] = {0}, first = -1;
+    for (long i = 0; i < s->n; i++)
+        if (flags[i]) { count[flags[i]]++; if (first < 0) first = i; }
+    printf("%s: %ld of %ld images not measured (", which, s->n - n_ok, s->n);
+    for (int k = 1, sep = 0; k < SEG_N_FLAGS; k++)
+        if (count[k]) { printf("%s%s %ld", sep++ ? ", " : "", seg_flag_name(k), count[k]); }
+    printf("), left out; first: %s (%s)\n", image_set_name(s, first), seg_flag_name(flags[first]));
+}
+
+/* Features [n,dim] of an image source, and logits [n,K] when wanted */
+static int source_features(FeatureSpace *fs, const char *which, const char *path, long skip, long max, int shuffle, long seed,
+                           float **feat, float **logits, long *n) {
     ImageSet s;
     if (image_set_load(path, skip, max, &s)) return -1;
     if (shuffle) image_set_shuffle_pixels(&s, (uint64_t)seed);
-    *feat = mg_xmalloc((size_t)s.n * FEATNET_DIM * sizeof(float));
-    if (logits) *logits = mg_xmalloc((size_t)s.n * FEATNET_CLASSES * sizeof(float));
-    featnet_extract(net, s.data, s.n, 500, *feat, logits ? *logits : NULL);
-    *n = s.n;
+    int *flags = mg_xmalloc((size_t)s.n * sizeof(int));
+    int rc = feature_space_extract(fs, &s, feat, logits, n, flags);
+    if (!rc && fs->kind == FEATURES_MORPHO) report_unmeasured(which, &s, flags, *n);
+    if (!rc && *n < 2)
+        rc = mg_error_set("%s: %ld image(s) with features; the metrics need at least 2", path, *n);
+    free(flags);
     image_set_free(&s);
-    return 0;
+    return rc;
 }
 
 /* Real features: from a statistics file, from the cache, or computed (and cached). */
-static int real_features(FeatNet *net, const char *fp, const Opts *o, RealStats *rs) {
+static int real_features(FeatureSpace *fs, const Opts *o, RealStats *rs) {
     char source[1024];
     const char *base = strrchr(o->real, '/') ? strrchr(o->real, '/') + 1 : o->real;
     snprintf(source, sizeof source, "%s skip %ld max %ld", base, o->real_skip, o->real_max);
-    const char *file = ends_with(o->real, ".safetensors") ? o->real : NULL;
+    const char *file = ends_with(o->real, ".safetensors") ? o->real : NULL, *fp = fs->fingerprint;
     struct stat st;
     if (!file && o->cache && !stat(o->cache, &st)) {
         if (stats_file_read(o->cache, rs)) return -1;
-        if (!strcmp(rs->net, fp) && !strcmp(rs->source, source)) {
+        if (!strcmp(rs->net, fp) && !strcmp(rs->source, source) && rs->d == fs->dim) {
             printf("real statistics: reused %s (%ld images)\n", o->cache, rs->n);
             return 0;
         }
@@ -290,14 +319,14 @@ static int real_features(FeatNet *net, const char *fp, const Opts *o, RealStats 
     if (file) {
         if (stats_file_read(file, rs)) return -1;
         if (strcmp(rs->net, fp))
-            return mg_error_set("%s: statistics of another feature network (%s, --net is %s)", file, rs->net, fp);
-        if (rs->d != FEATNET_DIM) return mg_error_set("%s: %d features, the network gives %d", file, rs->d, FEATNET_DIM);
+            return mg_error_set("%s: statistics of another feature network (%s; the %s is %s)", file, rs->net, fs->label, fp);
+        if (rs->d != fs->dim) return mg_error_set("%s: %d features, the %s gives %d", file, rs->d, fs->label, fs->dim);
         printf("real statistics: %s (%ld images of %s)\n", file, rs->n, rs->source);
         return 0;
     }
     memset(rs, 0, sizeof *rs);
-    if (source_features(net, o->real, o->real_skip, o->real_max, 0, 0, &rs->features, NULL, &rs->n)) return -1;
-    rs->d = FEATNET_DIM;
+    if (source_features(fs, "real", o->real, o->real_skip, o->real_max, 0, 0, &rs->features, NULL, &rs->n)) return -1;
+    rs->d = fs->dim;
     memcpy(rs->net, fp, 17);
     rs->source = strdup(source);
     if (o->cache) {
@@ -313,41 +342,48 @@ int cmd_metrics(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "classes")) return cmd_metrics_classes(argc - 1, argv + 1);   /* cmd_metrics_classes.c */
     Opts o;
     if (parse(argc, argv, &o)) return 2;
-    FeatNet net;
-    if (featnet_load(&net, o.net)) return fail();
-    char fp[17];
-    featnet_fingerprint(&net, fp);
+    FeatureSpace fs;
+    if (feature_space_open(&fs, o.features, o.net)) return fail();
     RealStats rs = {0};
-    float *ff = NULL, *fl = NULL;
+    float *ff = NULL, *fl = NULL, *rf = NULL;
     long m = 0;
     int rc = 0;
-    if (real_features(&net, fp, &o, &rs)) { real_stats_free(&rs); featnet_free(&net); return fail(); }
-    if (source_features(&net, o.fake, o.fake_skip, o.fake_max, o.shuffle, o.shuffle_seed, &ff, o.is ? &fl : NULL, &m)) {
+    const int d = fs.dim;
+    if (real_features(&fs, &o, &rs)) { real_stats_free(&rs); feature_space_close(&fs); return fail(); }
+    if (source_features(&fs, "fake", o.fake, o.fake_skip, o.fake_max, o.shuffle, o.shuffle_seed, &ff, o.is ? &fl : NULL, &m)) {
         rc = fail();
         goto done;
     }
-    printf("real %ld images, fake %ld images%s, %d features\n", rs.n, m, o.shuffle ? " (pixels shuffled)" : "", FEATNET_DIM);
+    printf("real %ld images, fake %ld images%s, %d features (%s)\n", rs.n, m, o.shuffle ? " (pixels shuffled)" : "", d, fs.label);
+    rf = rs.features;
+    if (fs.kind == FEATURES_MORPHO) {      /* z-scores by the real set: a copy of it, the fake set in place */
+        rf = mg_xmalloc((size_t)rs.n * d * sizeof(float));
+        memcpy(rf, rs.features, (size_t)rs.n * d * sizeof(float));
+        feature_standardise(rs.features, rs.n, ff, m, d);
+        feature_standardise(rs.features, rs.n, rf, rs.n, d);
+    }
     double a, b;
     if (o.fid) {
-        if (fid_features(rs.features, rs.n, ff, m, FEATNET_DIM, &a)) { rc = fail(); goto done; }
+        if (fid_features(rf, rs.n, ff, m, d, &a)) { rc = fail(); goto done; }
         printf("fid %.4f\n", a);
     }
     if (o.kid) {
-        if (kid_features(rs.features, rs.n, ff, m, FEATNET_DIM, o.kid_opt, &a, &b)) { rc = fail(); goto done; }
+        if (kid_features(rf, rs.n, ff, m, d, o.kid_opt, &a, &b)) { rc = fail(); goto done; }
         printf("kid %.6f +- %.6f (%d subsets of %d)\n", a, b, o.kid_opt.n_subsets, o.kid_opt.subset_size);
     }
     if (o.pr) {
-        if (precision_recall(rs.features, rs.n, ff, m, FEATNET_DIM, o.pr_k, &a, &b)) { rc = fail(); goto done; }
+        if (precision_recall(rf, rs.n, ff, m, d, o.pr_k, &a, &b)) { rc = fail(); goto done; }
         printf("precision %.4f\nrecall %.4f\n", a, b);
     }
     if (o.is) {
-        if (inception_score(fl, m, FEATNET_CLASSES, o.is_splits, 1, &a, &b)) { rc = fail(); goto done; }
-        printf("is %.4f +- %.4f (%d splits, domain classifier)\n", a, b, o.is_splits);
+        if (inception_score(fl, m, fs.n_classes, o.is_splits, 1, &a, &b)) { rc = fail(); goto done; }
+        printf("is %.4f +- %.4f (%d splits, %s)\n", a, b, o.is_splits, fs.label);
     }
 done:
+    if (rf && rf != rs.features) free(rf);
     free(ff);
     free(fl);
     real_stats_free(&rs);
-    featnet_free(&net);
+    feature_space_close(&fs);
     return rc;
 }
