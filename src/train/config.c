@@ -15,6 +15,7 @@ static const char *const d_batch_names[] = {"separate", "joint", NULL};
 static const char *const init_names[] = {"dcgan", "torch", NULL};
 static const char *const d_norm_names[] = {"auto", "bn", "none", "sn", NULL};
 static const char *const augment_names[] = {"none", "fixed", "ada", NULL};
+static const char *const metrics_feature_names[] = {"auto", "domain", "inception", "morpho", NULL};
 
 typedef enum { T_STR, T_INT, T_LONG, T_FLOAT, T_DOUBLE, T_ENUM, T_PAIR } Type;
 typedef struct {
@@ -74,6 +75,10 @@ static const Field fields[] = {
     F("ada-target", T_FLOAT, ada_target, -0.99, 0.99, NULL, 1, 1, "0.6", "stylegan2: ADA keeps E[sign D(real)] at this value"),
     F("ada-pmax", T_FLOAT, ada_pmax, 0, 1, NULL, 1, 1, "0.6", "stylegan2: upper bound of ADA's p (keeps flips/turns from leaking into samples)"),
     F("ada-kimg", T_FLOAT, ada_kimg, 1e-3, 1e9, NULL, 1, 1, "500", "stylegan2: thousands of images for ADA's p to move by 1"),
+    F("metrics", T_STR, metrics, 0, 0, NULL, 0, 1, "fid,kid", "at every snapshot: fid, kid, pr, is of --metrics-n generated vs training images -> metrics.csv"),
+    F("metrics-net", T_STR, metrics_net, 0, 0, NULL, 0, 1, "featnet.safetensors", "their feature network: a domain network (metrics train-features) or Inception-v3 weights (tools/convert_inception.py)"),
+    F("metrics-features", T_ENUM, metrics_features, 0, 0, metrics_feature_names, 0, 1, "inception", "the feature space; auto = the kind of the --metrics-net file"),
+    F("metrics-n", T_INT, metrics_n, 2, 1 << 20, NULL, 0, 1, "1000", "generated images per evaluation (real: as many training images)"),
     F("resume", T_STR, resume, 0, 0, NULL, 0, 0, "runs/x/checkpoint.safetensors", "continue from a checkpoint"),
     F("config", T_STR, config, 0, 0, NULL, 0, 0, "run.json", "options from a JSON file (keys: option names with _ for -)"),
 };
@@ -101,6 +106,7 @@ void train_config_defaults(TrainConfig *c) {
     c->gp_lambda = 10.0f;
     c->beta = 1.0f;
     c->fresh_z = 1;
+    c->metrics_n = 1000;
 }
 
 static void json_key(const char *opt, char *out) {
@@ -293,6 +299,8 @@ int train_config_file(TrainConfig *c, const char *path) {
     return rc;
 }
 
+static int check_metrics(const TrainConfig *c);
+
 int train_config_resolve(TrainConfig *c) {
     if (c->kimg > 0) c->steps = (long)ceil(c->kimg * 1000.0 / c->batch - 1e-9);
     if (c->steps < 1) c->steps = 1;
@@ -328,7 +336,7 @@ int train_config_resolve(TrainConfig *c) {
         }
         if (c->augment == TC_AUG_ADA && c->augment_p > c->ada_pmax)
             return mg_error_set("morphogan train: --augment-p %g is above --ada-pmax %g", c->augment_p, c->ada_pmax);
-        return 0;
+        return check_metrics(c);
     }
     if (c->cfg == TC_CFG_COURSE) {
         if ((c->resolution && c->resolution != 28) || (c->channels && c->channels != 1) || (c->z_dim && c->z_dim != 64) ||
@@ -353,6 +361,22 @@ int train_config_resolve(TrainConfig *c) {
         return mg_error_set("morphogan train: --loss wgan-gp needs a critic without batch norm (a per-sample penalty); use --d-norm none or --d-norm sn");
     if (c->label_smooth > 0 && c->loss != GAN_BCE)
         return mg_error_set("morphogan train: --label-smooth applies to --loss bce only; use --label-smooth 0");
+    return check_metrics(c);
+}
+
+/* the --metrics group: names, network */
+static int check_metrics(const TrainConfig *c) {
+    if (!c->metrics[0]) return 0;
+    char buf[TC_PATH], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", c->metrics);
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (strcmp(t, "fid") && strcmp(t, "kid") && strcmp(t, "pr") && strcmp(t, "is"))
+            return mg_error_set("morphogan train: --metrics lists '%s'; the metrics are fid, kid, pr, is, e.g. --metrics fid,kid", t);
+        if (!strcmp(t, "is") && c->metrics_features == TC_MFEAT_MORPHO)
+            return mg_error_set("morphogan train: --metrics is needs a classifier's logits: --metrics-features domain or inception");
+    }
+    if (!c->metrics_net[0] && c->metrics_features != TC_MFEAT_MORPHO)
+        return mg_error_set("morphogan train: --metrics needs --metrics-net FILE (or --metrics-features morpho)");
     return 0;
 }
 

@@ -42,8 +42,14 @@ typedef struct TrainConfig {
     float augment_p;            /* fixed: the probability; ada: the starting p */
     char augment_ops[TC_PATH];  /* "translate,cutout,color" (train/diffaug.h names) */
     float ada_target, ada_pmax, ada_kimg;
+    /* quality metrics at every snapshot (train/snapshot_metrics.h) */
+    char metrics[TC_PATH];      /* comma-separated from fid,kid,pr,is; "" = none */
+    char metrics_net[TC_PATH];  /* their feature network (analysis/features.h) */
+    int metrics_features;       /* TC_MFEAT_*: auto = the kind of the --metrics-net file */
+    int metrics_n;              /* generated images per evaluation (and real images of the training data) */
 } TrainConfig;
 enum { TC_AUG_NONE, TC_AUG_FIXED, TC_AUG_ADA };
+enum { TC_MFEAT_AUTO, TC_MFEAT_DOMAIN, TC_MFEAT_INCEPTION, TC_MFEAT_MORPHO };
 
 enum { TC_CFG_COURSE, TC_CFG_DCGAN, TC_CFG_VAE, TC_CFG_STYLEGAN2 };
 extern const char *const train_cfg_names[];     /* "dcgan-course", "dcgan", "vae", "stylegan2", NULL */

@@ -12,6 +12,7 @@
 #include "train/model_build.h"
 #include "train/runlog.h"
 #include "train/samples.h"
+#include "train/snapshot_metrics.h"
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -45,6 +46,7 @@ typedef struct Run {
     Checkpoint ck;
     char *arch;
     FILE *log, *snaps;
+    SnapshotMetrics *metrics;   /* --metrics: evaluated at every snapshot (train/snapshot_metrics.h), or NULL */
     float zfix[GRID_N * 4096];
     int glabels[GRID_N];        /* conditional: the grid's classes, k mod n_classes */
 } Run;
@@ -75,7 +77,8 @@ static int snapshot(Run *r, long step) {
     r->ck.step = step;
     if (c->cfg == TC_CFG_STYLEGAN2) sg2_augment_save(&r->aug, gan_stylegan2_ada_state(m));
     snprintf(path, sizeof path, "%s/checkpoint.safetensors", c->outdir);
-    return ckpt_save(path, &r->ck);
+    if (ckpt_save(path, &r->ck)) return -1;
+    return r->metrics ? snapshot_metrics_run(r->metrics, m, r->ema.shadow, step, step * (double)c->batch / 1000.0) : 0;
 }
 
 static int setup(Run *r, long *step) {
@@ -158,12 +161,13 @@ static int setup(Run *r, long *step) {
     if (!(r->log = runlog_open(c->outdir, "log.csv", cols, *step))) return -1;
     if (!(r->snaps = runlog_open(c->outdir, "snapshots.csv", "step,kimg,pixel_var,nn_classes,nn_largest", *step)))
         return -1;
-    return 0;
+    return snapshot_metrics_open(&r->metrics, c, &r->data, *step);
 }
 
 static void teardown(Run *r) {
     if (r->log) fclose(r->log);
     if (r->snaps) fclose(r->snaps);
+    snapshot_metrics_close(r->metrics);
     if (r->tr.z) gan_trainer_free(&r->tr);
     if (r->sg2.z) sg2_trainer_free(&r->sg2);
     if (r->ema.shadow) ema_free(&r->ema);
