@@ -90,7 +90,7 @@ TEST(resume_reuses_real_features_and_repeats_the_numbers) {
     CHECK(same_file(p, q));
 }
 
-/* `generate` writes each image inside a 2-pixel white frame (a one-image grid): the 28x28 inside, into out/ */
+/* the 28x28 centre of each generated image into out/ (a no-op copy now that `generate` writes bare images) */
 static int crop_frames(const char *in, const char *out, int n) {
     char p[700];
     snprintf(p, sizeof p, "mkdir -p %s", out);

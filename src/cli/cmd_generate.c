@@ -242,7 +242,9 @@ int cmd_generate(int argc, char **argv) {
             Tensor *t = tensor_wrap(TSHAPE(1, l.m.channels, l.m.size, l.m.size), x + (size_t)i * dim);
             char path[4200];
             snprintf(path, sizeof path, "%s/seed%04ld.png", o.out, o.seeds[i]);
-            if (samples_write_grid(path, t, 1)) rc = 1;
+            Image im = {0};                              /* the image itself, no grid frame */
+            if (samples_image(t, 0, &im) || image_write_png(path, &im)) rc = 1;
+            image_free(&im);
         }
         if (!rc) printf("%s: %ld images seed*.png\n", o.out, o.nseeds);
     }
