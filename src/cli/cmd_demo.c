@@ -6,6 +6,7 @@
  * continues where it stopped.  At the end: the latent SVM's accuracy beside the oracle's, and the
  * measured effect of the direction beside the true one. */
 #include "cli/commands.h"
+#include "core/threads.h"
 #include "io/csv.h"
 #include <errno.h>
 #include <math.h>
@@ -101,7 +102,7 @@ int cmd_demo(int argc, char **argv) {
     DemoOpts o = {.out = "out/demo"};
     snprintf(o.kimg, sizeof o.kimg, "24");
     snprintf(o.enc_steps, sizeof o.enc_steps, "1500");
-    snprintf(o.threads, sizeof o.threads, "2");
+    snprintf(o.threads, sizeof o.threads, "%d", mg_get_threads());     /* --threads N was taken by main() */
     snprintf(o.seed, sizeof o.seed, "1");
     snprintf(o.n, sizeof o.n, "3000");
     for (int i = 1; i < argc; i++) {
@@ -113,8 +114,7 @@ int cmd_demo(int argc, char **argv) {
         double x = strtod(v, &end);
         int num = *end == 0 && x > 0 && x < 1e7;
         if (!strcmp(a, "--outdir") || !strcmp(a, "-o")) { o.out = v; continue; }
-        char *dst = !strcmp(a, "--kimg") ? o.kimg : !strcmp(a, "--encoder-steps") ? o.enc_steps : !strcmp(a, "--threads") ? o.threads
-                  : !strcmp(a, "--seed") ? o.seed : !strcmp(a, "--n") ? o.n : NULL;
+        char *dst = !strcmp(a, "--kimg") ? o.kimg : !strcmp(a, "--encoder-steps") ? o.enc_steps : !strcmp(a, "--seed") ? o.seed : !strcmp(a, "--n") ? o.n : NULL;
         if (!dst) { fprintf(stderr, "morphogan demo: unknown option '%s'; see morphogan demo --help\n", a); return 2; }
         if (!num) { fprintf(stderr, "morphogan demo: %s needs a positive number, e.g. %s 24\n", a, a); return 2; }
         snprintf(dst, 32, "%s", v);
