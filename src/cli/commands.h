@@ -21,4 +21,5 @@ int cmd_metrics(int argc, char **argv);
 int cmd_style_mix(int argc, char **argv);
 int cmd_walk(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_project(int argc, char **argv);
 #endif

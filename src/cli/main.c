@@ -16,6 +16,7 @@ static const Command commands[] = {
     {"walk", "walk StyleGAN2 codes along a direction, measure the images (morpho): change per unit with CI vs the truth", cmd_walk},
     {"interpolate", "walk between seeds of a trained model: lerp/slerp strip or the plane of three seeds; PNG, animated GIF", cmd_interpolate},
     {"morpho", "measure valve outlines (length, width, bending, EFDs...); compare two groups", cmd_morpho},
+    {"project", "find the latent codes of images in a StyleGAN2 generator (optimisation; PNG, .npy, GIF)", cmd_project},
     {"metrics", "FID, KID, precision/recall, Inception Score of 28x28 images; train-features", cmd_metrics},
     {"report", "one self-contained HTML page of a run folder: curves, grids, classification, PCA, t-SNE, walks, effects", cmd_report},
 };
