@@ -22,4 +22,6 @@ int cmd_style_mix(int argc, char **argv);
 int cmd_walk(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_project(int argc, char **argv);
+int cmd_train_encoder(int argc, char **argv);
+int cmd_encode(int argc, char **argv);
 #endif

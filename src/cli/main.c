@@ -17,6 +17,8 @@ static const Command commands[] = {
     {"interpolate", "walk between seeds of a trained model: lerp/slerp strip or the plane of three seeds; PNG, animated GIF", cmd_interpolate},
     {"morpho", "measure valve outlines (length, width, bending, EFDs...); compare two groups", cmd_morpho},
     {"project", "find the latent codes of images in a StyleGAN2 generator (optimisation; PNG, .npy, GIF)", cmd_project},
+    {"train-encoder", "train an e4e-style encoder (image -> W+ code) for a StyleGAN2 generator", cmd_train_encoder},
+    {"encode", "latent table of a labelled image folder (codes.npy, table.csv), reconstruction errors, hybrid, morpho check", cmd_encode},
     {"metrics", "FID, KID, precision/recall, Inception Score of 28x28 images; train-features", cmd_metrics},
     {"report", "one self-contained HTML page of a run folder: curves, grids, classification, PCA, t-SNE, walks, effects", cmd_report},
 };

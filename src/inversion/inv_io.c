@@ -2,6 +2,7 @@
 #include "inversion/inv_io.h"
 #include "core/error.h"
 #include "data/folder.h"
+#include "data/split.h"
 #include "io/csv.h"
 #include "io/gif.h"
 #include "io/image.h"
@@ -107,6 +108,46 @@ void inv_images_free(InvImages *t) {
     free(t->label);
     free(t->x);
     memset(t, 0, sizeof *t);
+}
+
+int inv_split(const InvImages *t, const char *dir, double frac, uint64_t seed, int *is_val, int *from_csv) {
+    char p[4200];
+    struct stat sb;
+    snprintf(p, sizeof p, "%s/dataset.csv", dir);
+    *from_csv = 0;
+    if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) && stat(p, &sb) == 0) {
+        CsvTable c;
+        if (csv_read(p, &c)) return -1;
+        const int cf = csv_column(&c, "file"), cs = csv_column(&c, "split");
+        int rc = cf < 0 || cs < 0 ? mg_error_set("%s: needs the columns file and split", p) : 0;
+        for (int i = 0; i < t->n && !rc; i++) {
+            int r = 0;
+            while (r < c.n_rows && strcmp(c.rows[r][cf], t->file[i])) r++;
+            if (r == c.n_rows) rc = mg_error_set("%s: no row for %s", p, t->file[i]);
+            else if (!strcmp(c.rows[r][cs], "train")) is_val[i] = 0;
+            else if (!strcmp(c.rows[r][cs], "val")) is_val[i] = 1;
+            else rc = mg_error_set("%s: %s: split '%s' is neither train nor val", p, t->file[i], c.rows[r][cs]);
+        }
+        csv_free(&c);
+        *from_csv = !rc;
+        return rc;
+    }
+    /* labels as class indices 0..K-1 in order of first appearance (files are listed sorted by path, so
+     * this is the byte order of the class folders' names) */
+    int *lab = mg_xmalloc(sizeof(int) * (t->n ? t->n : 1)), k = 0;
+    for (int i = 0; i < t->n; i++) {
+        lab[i] = -1;
+        for (int j = 0; j < i && lab[i] < 0; j++)
+            if (!strcmp(t->label[j], t->label[i])) lab[i] = lab[j];
+        if (lab[i] < 0) lab[i] = k++;
+    }
+    Split sp;
+    if (split_stratified(lab, t->n, frac, seed, &sp)) { free(lab); return mg_error_set("split: bad fraction %g", frac); }
+    for (int i = 0; i < t->n; i++) is_val[i] = 0;
+    for (int i = 0; i < sp.n_val; i++) is_val[sp.val[i]] = 1;
+    split_free(&sp);
+    free(lab);
+    return 0;
 }
 
 void inv_stem(const char *rel, char *out, size_t cap) {

@@ -21,6 +21,11 @@ typedef struct InvImages {
 /* 0, or -1 + mg_error "path: what is wrong" (unreadable, wrong size, wrong channel count, no images). */
 int inv_load_images(const char *path, int C, int R, InvImages *out);
 void inv_images_free(InvImages *t);
+/* Train/validation split of the images of folder dir: the split column of dir/dataset.csv when that file
+ * exists (written by morphogan dataset --out; every image must have a row), else data/split.h's stratified
+ * split by label with frac and seed (morphogan dataset's defaults: 0.8, 1).  is_val [n]: 0 train, 1 val.
+ * *from_csv: 1 when dataset.csv was used.  0 or -1 + mg_error. */
+int inv_split(const InvImages *t, const char *dir, double frac, uint64_t seed, int *is_val, int *from_csv);
 /* "a/b c.png" -> "a_b_c" (a file-name stem for outputs) into out (cap bytes) */
 void inv_stem(const char *rel, char *out, size_t cap);
 
