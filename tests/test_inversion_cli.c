@@ -86,6 +86,59 @@ TEST(bad_inputs_give_one_line_errors) {
     CHECK(run(a) == 1 && one_line_error_with("not a StyleGAN2 model"));
 }
 
+/* the first line of a file */
+static void first_line(const char *rel, char *out, size_t cap) {
+    char p[600];
+    snprintf(p, sizeof p, "%s/%s", dir, rel);
+    FILE *f = fopen(p, "rb");
+    out[0] = 0;
+    if (f && fgets(out, (int)cap, f)) out[strcspn(out, "\n")] = 0;
+    if (f) fclose(f);
+}
+
+TEST(train_encoder_and_encode_write_the_latent_table) {
+    char a[1400], line[256];
+    snprintf(a, sizeof a, "train-encoder --ckpt %s/sg2/checkpoint.safetensors --data %s/grey32 --outdir %s/enc --steps 6 --batch 4 "
+             "--snap 3 --width 4 --feat 8 --quiet", dir, dir, dir);
+    CHECK(run(a) == 0);
+    int m;
+    CHECK(exists("enc/encoder.safetensors") && exists("enc/val_000003.png") && exists("enc/val_000006.png"));
+    CHECK(count_lines("enc/log.csv", NULL, &m) == 7 && count_lines("enc/val.csv", NULL, &m) == 3);
+    snprintf(a, sizeof a, "encode --enc %s/enc/encoder.safetensors --data %s/grey32 --outdir %s/codes --hybrid-steps 3 "
+             "--morpho-check", dir, dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(count_lines("out.txt", "hybrid (3 steps", &m) >= 1 && m == 1);
+    CHECK(count_lines("out.txt", "morpho check (encoder)", &m) >= 1 && m == 1);
+    first_line("codes/table.csv", line, sizeof line);
+    CHECK(!strcmp(line, "file,label,split"));
+    int nt, nv;
+    count_lines("codes/table.csv", ",train", &nt);
+    count_lines("codes/table.csv", ",val", &nv);
+    CHECK(nt + nv == 3);
+    CHECK(count_lines("codes/table.csv", NULL, &m) == 4);
+    first_line("codes/recon/errors.csv", line, sizeof line);
+    CHECK(!strcmp(line, "file,label,split,l1,l2,perceptual,delta_norm"));
+    CHECK(count_lines("codes/recon/errors.csv", NULL, &m) == 4);
+    char hdr[129] = {0}, p[600];                                          /* the .npy header: [3, 8, 8] float32 */
+    snprintf(p, sizeof p, "%s/codes/codes.npy", dir);
+    FILE *f = fopen(p, "rb");
+    CHECK(f && fread(hdr, 1, 128, f) == 128 && !memcmp(hdr, "\x93NUMPY\x01\x00", 8));
+    if (f) fclose(f);
+    CHECK(strstr(hdr + 10, "'descr': '<f4'") && strstr(hdr + 10, "'shape': (3, 8, 8)"));
+    CHECK(exists("codes/recon/grid.png") && exists("codes/recon/hybrid.csv") && exists("codes/recon/morpho.csv"));
+    /* errors */
+    snprintf(a, sizeof a, "encode --enc %s/sg2/checkpoint.safetensors --data %s/grey32 --outdir %s/x", dir, dir, dir);
+    CHECK(run(a) == 1 && one_line_error_with("not an encoder checkpoint"));
+    snprintf(a, sizeof a, "encode --enc %s/enc/encoder.safetensors --data %s/rgb32 --outdir %s/x", dir, dir, dir);
+    CHECK(run(a) == 1 && one_line_error_with("RGB image (3 channels)"));
+    snprintf(a, sizeof a, "encode --enc %s/enc/encoder.safetensors --data %s/grey32 --outdir %s/x --codes hybrid", dir, dir, dir);
+    CHECK(run(a) == 2 && one_line_error_with("--hybrid-steps"));
+    snprintf(a, sizeof a, "train-encoder --ckpt %s/sg2/checkpoint.safetensors --outdir %s/x --recon 0", dir, dir);
+    CHECK(run(a) == 2 && one_line_error_with("--consistency"));
+    snprintf(a, sizeof a, "train-encoder --ckpt %s/sg2/checkpoint.safetensors --data %s/grey28 --outdir %s/x", dir, dir, dir);
+    CHECK(run(a) == 1 && one_line_error_with("28x28 image"));
+}
+
 int main(void) {
     if (cli_begin("inversion_cli")) return 1;
     if (setup()) {
@@ -94,6 +147,7 @@ int main(void) {
     }
     RUN(project_writes_codes_pictures_and_errors);
     RUN(bad_inputs_give_one_line_errors);
+    RUN(train_encoder_and_encode_write_the_latent_table);
     cli_end();
     return test_summary();
 }
