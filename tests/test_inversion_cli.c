@@ -3,6 +3,7 @@
  * not a StyleGAN2, missing files and bad options. */
 #include "test.h"
 #include "cli_harness.h"
+#include "io/npy.h"
 #include <string.h>
 #include <sys/stat.h>
 
@@ -119,12 +120,19 @@ TEST(train_encoder_and_encode_write_the_latent_table) {
     first_line("codes/recon/errors.csv", line, sizeof line);
     CHECK(!strcmp(line, "file,label,split,l1,l2,perceptual,delta_norm"));
     CHECK(count_lines("codes/recon/errors.csv", NULL, &m) == 4);
-    char hdr[129] = {0}, p[600];                                          /* the .npy header: [3, 8, 8] float32 */
+    char p[600];
+    NpyArray codes;
     snprintf(p, sizeof p, "%s/codes/codes.npy", dir);
-    FILE *f = fopen(p, "rb");
-    CHECK(f && fread(hdr, 1, 128, f) == 128 && !memcmp(hdr, "\x93NUMPY\x01\x00", 8));
-    if (f) fclose(f);
-    CHECK(strstr(hdr + 10, "'descr': '<f4'") && strstr(hdr + 10, "'shape': (3, 8, 8)"));
+    CHECK(npy_read(p, NPY_F32, &codes) == 0 && codes.stored == NPY_F32 && codes.ndim == 3 && codes.shape[0] == 3 &&
+          codes.shape[1] == 8 && codes.shape[2] == 8);
+    npy_free(&codes);
+    /* the hybrid through project: start from encode's codes */
+    snprintf(a, sizeof a, "project --ckpt %s/sg2/checkpoint.safetensors --target %s/grey32 --init %s/codes/codes.npy --space wplus "
+             "--w-noise 0 --steps 4 --lr 0.01 --outdir %s/hyb --gif 0 --quiet", dir, dir, dir, dir);
+    CHECK(run(a) == 0 && exists("hyb/codes.npy"));
+    snprintf(a, sizeof a, "project --ckpt %s/sg2/checkpoint.safetensors --target %s/grey32/9 --init %s/codes/codes.npy "
+             "--outdir %s/x", dir, dir, dir, dir);
+    CHECK(run(a) == 1 && one_line_error_with("codes [3,8,8], expected [1,8,8]"));
     CHECK(exists("codes/recon/grid.png") && exists("codes/recon/hybrid.csv") && exists("codes/recon/morpho.csv"));
     /* errors */
     snprintf(a, sizeof a, "encode --enc %s/sg2/checkpoint.safetensors --data %s/grey32 --outdir %s/x", dir, dir, dir);

@@ -6,6 +6,7 @@
 #include "inversion/inv_model.h"
 #include "inversion/project.h"
 #include "io/image.h"
+#include "io/npy.h"
 #include "io/safetensors.h"
 #include "models/stylegan2.h"
 #include "train/model_stylegan2.h"
@@ -17,7 +18,7 @@
 #include <sys/stat.h>
 
 typedef struct {
-    const char *ckpt, *target, *outdir;
+    const char *ckpt, *target, *outdir, *init;
     ProjectOpts p;
     int batch, gif, no_ema, quiet;
 } ProjCli;
@@ -37,6 +38,8 @@ static void usage(void) {
            "  --w-noise X       code noise at the start, times the spread of W (0.05; fades out over 75%% of the steps)\n"
            "  --noise-opt 0|1   also optimise the noise maps (autocorrelation penalty --noise-reg 1e5, renormalised)\n"
            "                    (writes noise.safetensors; default 0: the model's fixed noise)\n"
+           "  --init FILE.npy   start from these codes [N,L,D] (e.g. encode's codes.npy, same image order) instead\n"
+           "                    of w_avg: with --space wplus --w-noise 0 --steps 100 --lr 0.01, the hybrid\n"
            "  --batch N         images optimised together (8); each is its own problem\n"
            "  --gif 0|1         write NAME.gif (1)          --seed S       random draws (1)\n"
            "  --no-ema          use G's raw weights         --quiet         no progress lines\n");
@@ -72,6 +75,7 @@ static int parse(int argc, char **argv, ProjCli *o) {
         if (!strcmp(a, "--ckpt")) o->ckpt = v;
         else if (!strcmp(a, "--target")) o->target = v;
         else if (!strcmp(a, "--outdir")) o->outdir = v;
+        else if (!strcmp(a, "--init")) o->init = v;
         else if (!strcmp(a, "--space")) {
             if (!strcmp(v, "w")) o->p.space = SPACE_W;
             else if (!strcmp(v, "wplus") || !strcmp(v, "w+")) o->p.space = SPACE_WPLUS;
@@ -129,6 +133,23 @@ int cmd_project(int argc, char **argv) {
         gan_model_free(&m);
         return 1;
     }
+    NpyArray init = {0};
+    if (o.init) {
+        if (npy_read(o.init, NPY_F32, &init)) {
+            fprintf(stderr, "morphogan project: %s\n", mg_error_get());
+            inv_images_free(&t);
+            gan_model_free(&m);
+            return 1;
+        }
+        if (init.ndim != 3 || init.shape[0] != t.n || init.shape[1] != L || init.shape[2] != D) {
+            fprintf(stderr, "morphogan project: %s: codes %s, expected [%d,%d,%d] (one per image of %s, in file order)\n", o.init,
+                    npy_shape_str(&init), t.n, L, D, o.target);
+            npy_free(&init);
+            inv_images_free(&t);
+            gan_model_free(&m);
+            return 1;
+        }
+    }
     WStats st;
     w_stats_compute(g, 10000, o.p.seed + 0x5eed, &st);
     if (o.gif) o.p.frame_every = o.p.steps >= 50 ? o.p.steps / 50 : 1;
@@ -145,7 +166,10 @@ int cmd_project(int argc, char **argv) {
     for (int b0 = 0; b0 < t.n && !rc; b0 += o.batch) {
         const int n = t.n - b0 < o.batch ? t.n - b0 : o.batch;
         Projector p;
-        if (projector_init(&p, &m, &st, t.x + (size_t)b0 * in, n, NULL, &o.p)) { rc = 1; break; }
+        if (projector_init(&p, &m, &st, t.x + (size_t)b0 * in, n, o.init ? (float *)init.data + (size_t)b0 * L * D : NULL, &o.p)) {
+            rc = 1;
+            break;
+        }
         for (int s = 0; s < o.p.steps; s++) {
             float loss = projector_step(&p, s);
             float lr, ns;
@@ -173,7 +197,7 @@ int cmd_project(int argc, char **argv) {
                 image_free(&im);
             }
             snprintf(path, sizeof path, "%s/%s.npy", o.outdir, stems[j]);
-            if (!rc) rc = inv_npy_write(path, 2, (int64_t[]){L, D}, res.codes + (size_t)i * L * D);
+            if (!rc) rc = npy_write(path, NPY_F32, 2, (int64_t[]){L, D}, res.codes + (size_t)i * L * D);
             snprintf(path, sizeof path, "%s/%s.gif", o.outdir, stems[j]);
             if (!rc && o.gif) rc = inv_write_gif(path, t.x + (size_t)j * in, res.frames + (size_t)i * in, (size_t)n * in, res.nframes, C, R, 8);
             if (!o.quiet && !rc) printf("%s: l2 %.5f, perceptual %.5f\n", t.file[j], l2[j], pc[j]);
@@ -187,7 +211,7 @@ int cmd_project(int argc, char **argv) {
     if (log) fclose(log);
     if (!rc) {
         snprintf(path, sizeof path, "%s/codes.npy", o.outdir);
-        rc = inv_npy_write(path, 3, (int64_t[]){t.n, L, D}, codes);
+        rc = npy_write(path, NPY_F32, 3, (int64_t[]){t.n, L, D}, codes);
     }
     if (!rc) {
         snprintf(path, sizeof path, "%s/errors.csv", o.outdir);
@@ -200,6 +224,7 @@ int cmd_project(int argc, char **argv) {
     free(stems);
     free(codes); free(l1); free(l2); free(pc); free(dn);
     w_stats_free(&st);
+    npy_free(&init);
     inv_images_free(&t);
     gan_model_free(&m);
     return rc ? 1 : 0;

@@ -7,6 +7,7 @@
 #include "io/gif.h"
 #include "io/image.h"
 #include "io/image_any.h"
+#include "io/npy.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -222,36 +223,11 @@ int inv_write_gif(const char *path, const float *target, const float *frames, si
 
 /* ---- tables ---- */
 
-int inv_npy_write(const char *path, int ndim, const int64_t *shape, const float *data) {
-    if (ndim < 1 || ndim > 4) return mg_error_set("%s: %d dimensions (1 to 4)", path, ndim);
-    char dims[160] = "";
-    size_t numel = 1;
-    for (int i = 0; i < ndim; i++) {
-        char d[32];
-        snprintf(d, sizeof d, "%lld%s", (long long)shape[i], ndim == 1 ? "," : i + 1 < ndim ? ", " : "");
-        strcat(dims, d);
-        numel *= (size_t)shape[i];
-    }
-    char header[256];
-    int hl = snprintf(header, sizeof header, "{'descr': '<f4', 'fortran_order': False, 'shape': (%s), }", dims);
-    const int total = ((10 + hl + 1 + 63) / 64) * 64;          /* magic(6) version(2) len(2) header '\n': data 64-aligned */
-    while (10 + hl + 1 < total) header[hl++] = ' ';
-    header[hl++] = '\n';
-    AtomicOut a;
-    FILE *f = atomic_begin(&a, path);
-    if (!f) return -1;
-    const unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hl & 0xff), (unsigned char)(hl >> 8)};
-    fwrite(pre, 1, 10, f);
-    fwrite(header, 1, (size_t)hl, f);
-    fwrite(data, sizeof(float), numel, f);                    /* x86: little-endian already */
-    return atomic_end(&a);
-}
-
 int inv_write_latent_table(const char *dir, int n, int L, int D, const float *codes, char *const *file,
                            char *const *label, const int *split) {
     char p[4200];
     snprintf(p, sizeof p, "%s/codes.npy", dir);
-    if (inv_npy_write(p, 3, (int64_t[]){n, L, D}, codes)) return -1;
+    if (npy_write(p, NPY_F32, 3, (int64_t[]){n, L, D}, codes)) return -1;
     snprintf(p, sizeof p, "%s/table.csv", dir);
     AtomicOut a;
     FILE *f = atomic_begin(&a, p);

@@ -37,9 +37,7 @@ int inv_write_pair_grid(const char *path, const float *targets, const float *rec
 int inv_write_gif(const char *path, const float *target, const float *frames, size_t stride, int nframes, int C, int R,
                   int delay_cs);
 
-/* float32 .npy, C order, 1-4 dimensions, atomic.  0 or -1 + mg_error. */
-int inv_npy_write(const char *path, int ndim, const int64_t *shape, const float *data);
-/* codes.npy + table.csv in dir (labels must be non-empty; split[i] 0 = train, 1 = val). */
+/* codes.npy (io/npy.h, float32) + table.csv in dir (labels must be non-empty; split[i] 0 = train, 1 = val). */
 int inv_write_latent_table(const char *dir, int n, int L, int D, const float *codes, char *const *file,
                            char *const *label, const int *split);
 /* sum over slots i >= 1 of |codes[i] - codes[0]|_2 for one code [L,D]: the distance of a W+ code to W (0 in W) */
