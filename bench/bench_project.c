@@ -5,7 +5,9 @@
  * configuration (w 128, 8 mapping layers, channels min(1024/r, 64)), random initialisation (the time
  * does not depend on the weights), or a trained checkpoint with --ckpt (C only).  Target: G(w) of a
  * random w.  The time covers the optimisation loop; the 10,000 mapped samples for w_avg are timed apart.
- *     build/bench/bench_project [--steps 1000] [--threads 2] [--ckpt FILE] [--python PATH] [--no-peer] */
+ * --ch-base/--ch-max/--map-layers change the configuration (the diatom run of docs/inversion.md: 512, 64, 2).
+ *     build/bench/bench_project [--steps 1000] [--threads 2] [--ch-base 1024 --ch-max 64 --map-layers 8]
+ *                               [--ckpt FILE] [--python PATH] [--no-peer] */
 #include "core/error.h"
 #include "core/threads.h"
 #include "inversion/inv_model.h"
@@ -23,7 +25,7 @@ static double now_s(void) {
 }
 
 int main(int argc, char **argv) {
-    int steps = 1000, threads = 2, peer = 1;
+    int steps = 1000, threads = 2, peer = 1, ch_base = 1024, ch_max = 64, map_layers = 8;
     const char *python = "/usr/bin/python3", *ckpt = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--no-peer")) { peer = 0; continue; }
@@ -32,6 +34,9 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--python")) python = argv[++i];
         else if (!strcmp(argv[i], "--ckpt")) ckpt = argv[++i];
+        else if (!strcmp(argv[i], "--ch-base")) ch_base = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--ch-max")) ch_max = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--map-layers")) map_layers = atoi(argv[++i]);
         else { fprintf(stderr, "bench_project: unknown option %s\n", argv[i]); return 2; }
     }
     if (steps < 1 || threads < 1) { fprintf(stderr, "bench_project: bad --steps / --threads\n"); return 2; }
@@ -41,7 +46,7 @@ int main(int argc, char **argv) {
         if (inv_load_generator(ckpt, 1, &m)) { fprintf(stderr, "bench_project: %s\n", mg_error_get()); return 1; }
     } else {
         Rng init = rng_new(1);
-        if (gan_stylegan2_init(&m, (Sg2Spec){64, 1, 128, 128, 8, 1024, 64, 4}, &init)) { fprintf(stderr, "%s\n", mg_error_get()); return 1; }
+        if (gan_stylegan2_init(&m, (Sg2Spec){64, 1, 128, 128, map_layers, ch_base, ch_max, 4}, &init)) { fprintf(stderr, "%s\n", mg_error_get()); return 1; }
     }
     Sg2 *g = gan_stylegan2_net(&m);
     const int R = g->s.resolution, C = g->s.channels;
@@ -73,8 +78,8 @@ int main(int argc, char **argv) {
     double tp = -1;
     if (peer && !ckpt) {
         char cmd[512], line[512];
-        snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=%d %s bench/torch_project.py --threads %d --steps %d --resolution %d", threads,
-                 python, threads, steps, R);
+        snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=%d %s bench/torch_project.py --threads %d --steps %d --resolution %d "
+                 "--ch-base %d --ch-max %d --map-layers %d", threads, python, threads, steps, R, ch_base, ch_max, map_layers);
         FILE *p = popen(cmd, "r");
         while (p && fgets(line, sizeof line, p)) {
             fputs(line, stdout);

@@ -4,6 +4,7 @@
  * hybrid (encoder + short optimisation) and the morphology check. */
 #include "cli/commands.h"
 #include "core/error.h"
+#include "inversion/ablation.h"
 #include "inversion/encoder_io.h"
 #include "inversion/inv_io.h"
 #include "inversion/inv_model.h"
@@ -534,5 +535,132 @@ int cmd_encode(int argc, char **argv) {
     inv_images_free(&im);
     gan_model_free(&m);
     enc_file_free(&ef);
+    return rc ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------ encoder-ablation */
+
+int cmd_encoder_ablation(int argc, char **argv) {
+    cmd_name = "encoder-ablation";
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            printf("usage: morphogan encoder-ablation --ckpt CKPT --data DIR --outdir DIR [--steps 300] [train-encoder's options]\n"
+                   "Trains the six encoder configurations of the study briefly, each from the same start and seed:\n"
+                   "  A W+ baseline (all offsets at once, no offset regularisation, no latent discriminator)\n"
+                   "  B A + progressive offsets   C B + offset regularisation   D C + latent discriminator (full e4e)\n"
+                   "  E D with L2 weight / 2, perceptual x 2    F D with L2 weight x 2, perceptual / 2\n"
+                   "and prints L2, perceptual, d-reg (sum |offset|) and the adversarial loss on 64 training and 64\n"
+                   "validation images: DIR/ablation.csv, DIR/A..F/encoder.safetensors and log.csv.\n");
+            return 0;
+        }
+    TrainEncCli o;
+    int steps_set = 0;
+    for (int i = 1; i < argc; i++) steps_set |= !strcmp(argv[i], "--steps");
+    int r = train_parse(argc, argv, &o);
+    if (r) return r > 0 ? 0 : 2;
+    if (!steps_set) o.t.steps = 300;
+    if (!o.data) return bad("the ablation needs real images: add --data DIR"), 2;
+    if (o.resume) return bad("--resume does not apply to the ablation"), 2;
+    GanModel m;
+    if (inv_load_generator(o.ckpt, 1, &m)) { fprintf(stderr, "morphogan encoder-ablation: %s\n", mg_error_get()); return 1; }
+    Sg2 *g = gan_stylegan2_net(&m);
+    const int C = g->s.channels, R = g->s.resolution, L = g->num_ws;
+    if (!o.prog_set) o.t.progressive_every = o.t.steps / (2 * (L - 1)) > 0 ? o.t.steps / (2 * (L - 1)) : 1;
+    InvImages im;
+    int *is_val = NULL, from_csv, rc = 0;
+    if (inv_load_images(o.data, C, R, &im)) rc = 1;
+    else {
+        is_val = mg_xmalloc(sizeof(int) * im.n);
+        if (inv_split(&im, o.data, o.split, o.split_seed, is_val, &from_csv) || make_dir(o.outdir)) rc = 1;
+    }
+    if (rc) {
+        fprintf(stderr, "morphogan encoder-ablation: %s\n", mg_error_get());
+        inv_images_free(&im);
+        free(is_val);
+        gan_model_free(&m);
+        return 1;
+    }
+    const size_t in = (size_t)C * R * R;
+    int n_train = 0;
+    float *train = mg_xmalloc((size_t)im.n * in * sizeof(float));
+    for (int i = 0; i < im.n; i++)
+        if (!is_val[i]) memcpy(train + (size_t)n_train++ * in, im.x + (size_t)i * in, in * sizeof(float));
+    /* 64 evaluation images of each fold, spread over the fold */
+    int nev[2] = {0, 0};
+    float *ev[2];
+    for (int f = 0; f < 2; f++) {
+        int *sel = mg_xmalloc(sizeof(int) * im.n), ns = 0;
+        for (int i = 0; i < im.n; i++) if (is_val[i] == f) sel[ns++] = i;
+        const int want = ns < 64 ? ns : 64, stride = ns > 64 ? ns / 64 : 1;
+        ev[f] = mg_xmalloc((size_t)(want ? want : 1) * in * sizeof(float));
+        for (int k = 0; k < want; k++) memcpy(ev[f] + (size_t)nev[f]++ * in, im.x + (size_t)sel[k * stride] * in, in * sizeof(float));
+        free(sel);
+    }
+    WStats st;
+    w_stats_compute(g, 10000, o.t.seed + 0x5eed, &st);
+    AblationScore score[ABL_N][2];
+    const char *what[ABL_N];
+    char p[4200];
+    const double t0 = now_s();
+    for (int k = 0; k < ABL_N && !rc; k++) {
+        EncTrainOpts c = ablation_config(&o.t, k, &what[k]);
+        Rng init = rng_new(o.t.seed);
+        Encoder e;
+        LatentDisc ld = {0};
+        encoder_init(&e, (EncSpec){R, C, g->s.w_dim, L, o.width, o.feat}, st.avg, &init);
+        if (c.adv > 0) latent_disc_init(&ld, g->s.w_dim, 256, &init);
+        EncTrainer t;
+        if (enc_trainer_init(&t, &m, &e, ld.ps ? &ld : NULL, train, n_train, &c)) { rc = 1; break; }
+        snprintf(p, sizeof p, "%s/%c", o.outdir, 'A' + k);
+        if (make_dir(p)) { rc = 1; break; }
+        snprintf(p, sizeof p, "%s/%c/log.csv", o.outdir, 'A' + k);
+        FILE *log = fopen(p, "w");
+        if (log) fprintf(log, "step,active,loss,l2,perceptual,delta_norm,adv,consistency,d_loss,r1\n");
+        EncStepStats s = {0};
+        while (t.step < c.steps) {
+            s = enc_train_step(&t);
+            if (log) fprintf(log, "%ld,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", t.step, s.active, s.loss, s.l2, s.perc, s.dreg, s.adv,
+                             s.cons, s.d_loss, s.r1);
+        }
+        if (log) fclose(log);
+        const int active = enc_active(&c, c.steps > 0 ? c.steps - 1 : 0, L);
+        snprintf(p, sizeof p, "%s/%c/encoder.safetensors", o.outdir, 'A' + k);
+        if (enc_save(p, &e, ld.ps ? &ld : NULL, o.ckpt, active, &t)) rc = 1;
+        enc_trainer_free(&t);
+        for (int f = 0; f < 2; f++) score[k][f] = ablation_score(&m, &e, ld.ps ? &ld : NULL, active, ev[f], nev[f]);
+        if (!o.quiet)
+            printf("%c (%s): %d steps, train L2 %.4f perceptual %.4f, val L2 %.4f perceptual %.4f (%.0f s so far)\n", 'A' + k, what[k],
+                   c.steps, score[k][0].l2, score[k][0].perc, score[k][1].l2, score[k][1].perc, now_s() - t0);
+        encoder_free(&e);
+        latent_disc_free(&ld);
+    }
+    if (!rc) {
+        snprintf(p, sizeof p, "%s/ablation.csv", o.outdir);
+        FILE *f = fopen(p, "w");
+        if (f) fprintf(f, "config,description,fold,l2,perceptual,d_reg,adversarial\n");
+        printf("\nencoder ablation: %d steps each, batch %d, %d train / %d validation images scored\n", o.t.steps, o.t.batch, nev[0], nev[1]);
+        printf("%-3s %-26s | %8s %10s %8s %8s | %8s %10s %8s %8s\n", "", "", "train L2", "perceptual", "d-reg", "adv", "val L2",
+               "perceptual", "d-reg", "adv");
+        for (int k = 0; k < ABL_N; k++) {
+            printf("%-3c %-26s |", 'A' + k, what[k]);
+            for (int fo = 0; fo < 2; fo++) {
+                AblationScore *s = &score[k][fo];
+                printf(" %8.4f %10.4f %8.3f ", s->l2, s->perc, s->dreg);
+                if (isnan(s->adv)) printf("%8s %s", "-", fo ? "" : "|");
+                else printf("%8.3f %s", s->adv, fo ? "" : "|");
+                if (f) fprintf(f, "%c,%s,%s,%.6g,%.6g,%.6g,%.6g\n", 'A' + k, what[k], fo ? "val" : "train", s->l2, s->perc, s->dreg, s->adv);
+            }
+            printf("\n");
+        }
+        if (f && fclose(f)) rc = mg_error_set("%s: write failed", p);
+    }
+    if (rc) fprintf(stderr, "morphogan encoder-ablation: %s\n", mg_error_get());
+    free(ev[0]);
+    free(ev[1]);
+    free(train);
+    free(is_val);
+    w_stats_free(&st);
+    inv_images_free(&im);
+    gan_model_free(&m);
     return rc ? 1 : 0;
 }
