@@ -106,7 +106,7 @@ TEST(train_encoder_and_encode_write_the_latent_table) {
     CHECK(exists("enc/encoder.safetensors") && exists("enc/val_000003.png") && exists("enc/val_000006.png"));
     CHECK(count_lines("enc/log.csv", NULL, &m) == 7 && count_lines("enc/val.csv", NULL, &m) == 3);
     snprintf(a, sizeof a, "encode --enc %s/enc/encoder.safetensors --data %s/grey32 --outdir %s/codes --hybrid-steps 3 "
-             "--morpho-check", dir, dir, dir);
+             "--morpho-check --generated 5", dir, dir, dir);
     CHECK(run(a) == 0);
     CHECK(count_lines("out.txt", "hybrid (3 steps", &m) >= 1 && m == 1);
     CHECK(count_lines("out.txt", "morpho check (encoder)", &m) >= 1 && m == 1);
@@ -119,7 +119,8 @@ TEST(train_encoder_and_encode_write_the_latent_table) {
     CHECK(count_lines("codes/table.csv", NULL, &m) == 4);
     first_line("codes/recon/errors.csv", line, sizeof line);
     CHECK(!strcmp(line, "file,label,split,l1,l2,perceptual,delta_norm"));
-    CHECK(count_lines("codes/recon/errors.csv", NULL, &m) == 4);
+    CHECK(count_lines("codes/recon/errors.csv", NULL, &m) == 1 + 3 + 5);
+    CHECK(count_lines("codes/recon/errors.csv", ",generated,generated,", &m) == 9 && m == 5);
     char p[600];
     NpyArray codes;
     snprintf(p, sizeof p, "%s/codes/codes.npy", dir);

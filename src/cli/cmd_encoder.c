@@ -12,6 +12,7 @@
 #include "inversion/project.h"
 #include "models/stylegan2.h"
 #include "train/model_stylegan2.h"
+#include "train/sg2_sample.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -295,7 +296,7 @@ int cmd_train_encoder(int argc, char **argv) {
 
 typedef struct {
     const char *enc, *ckpt, *data, *outdir, *codes;
-    int hybrid_steps, hybrid_max, hybrid_batch, morpho, grid, quiet;
+    int hybrid_steps, hybrid_max, hybrid_batch, morpho, grid, quiet, generated;
     float hybrid_lr;
     double split;
     uint64_t split_seed;
@@ -306,7 +307,8 @@ static void encode_usage(void) {
            "Encodes every image of a labelled folder with a trained encoder and writes the latent table:\n"
            "  OUT/codes.npy           float32 [N,L,D] codes (W+; what morphogan analyze --table OUT reads)\n"
            "  OUT/table.csv           file,label,split (one row per code, same order)\n"
-           "  OUT/recon/errors.csv    file,label,split,l1,l2,perceptual,delta_norm per image\n"
+           "  OUT/recon/errors.csv    file,label,split,l1,l2,perceptual,delta_norm per image, and --generated N\n"
+           "                          images of the generator (seeds 0..N-1, default 256) as label and split 'generated'\n"
            "  OUT/recon/grid.png      targets beside their reconstructions (first --grid images, 32)\n"
            "  --enc FILE              encoder.safetensors of morphogan train-encoder\n"
            "  --ckpt FILE             the generator (default: the one the encoder was trained with)\n"
@@ -321,7 +323,7 @@ static void encode_usage(void) {
 }
 
 static int encode_parse(int argc, char **argv, EncodeCli *o) {
-    *o = (EncodeCli){.codes = "encoder", .hybrid_max = 64, .hybrid_batch = 16, .hybrid_lr = 0.01f, .grid = 32, .split = 0.8,
+    *o = (EncodeCli){.codes = "encoder", .generated = 256, .hybrid_max = 64, .hybrid_batch = 16, .hybrid_lr = 0.01f, .grid = 32, .split = 0.8,
                      .split_seed = 1};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -343,6 +345,7 @@ static int encode_parse(int argc, char **argv, EncodeCli *o) {
         else if (!strcmp(a, "--hybrid-lr")) { if (num(a, v, 0, 10, &x)) return -1; o->hybrid_lr = (float)x; }
         else if (!strcmp(a, "--hybrid-batch")) { if (num(a, v, 1, 4096, &x)) return -1; o->hybrid_batch = (int)x; }
         else if (!strcmp(a, "--grid")) { if (num(a, v, 1, 4096, &x)) return -1; o->grid = (int)x; }
+        else if (!strcmp(a, "--generated")) { if (num(a, v, 0, 1e6, &x)) return -1; o->generated = (int)x; }
         else if (!strcmp(a, "--split")) { if (num(a, v, 0, 1, &x)) return -1; o->split = x; }
         else if (!strcmp(a, "--split-seed")) { if (num(a, v, 0, 1e18, &x)) return -1; o->split_seed = (uint64_t)x; }
         else { fprintf(stderr, "morphogan encode: unknown option '%s'; see morphogan encode --help\n", a); return -1; }
@@ -413,6 +416,52 @@ static int write_morpho_csv(const char *path, const InvImages *im, const int *id
     return fclose(f) ? mg_error_set("%s: write failed", path) : 0;
 }
 
+/* recon/errors.csv: the data set's images, then ng generated images (label and split "generated") */
+static int write_errors_with_generated(const char *path, GanModel *m, const EncFile *ef, const InvImages *im, const int *is_val,
+                                       const float *l1, const float *l2, const float *pc, const float *dn, int ng) {
+    Sg2 *g = gan_stylegan2_net(m);
+    const int n = im->n, N = n + ng, L = g->num_ws, D = g->s.w_dim;
+    const size_t in = (size_t)g->s.channels * g->s.resolution * g->s.resolution, cn = (size_t)L * D;
+    char **file = mg_xmalloc(sizeof(char *) * N), **label = mg_xmalloc(sizeof(char *) * N), **split = mg_xmalloc(sizeof(char *) * N);
+    float *a = mg_xmalloc(sizeof(float) * N), *b = mg_xmalloc(sizeof(float) * N), *c = mg_xmalloc(sizeof(float) * N);
+    float *d = mg_xmalloc(sizeof(float) * N);
+    for (int i = 0; i < n; i++) {
+        file[i] = strdup(im->file[i]);
+        label[i] = strdup(im->label[i]);
+        split[i] = strdup(is_val[i] ? "val" : "train");
+        a[i] = l1[i]; b[i] = l2[i]; c[i] = pc[i]; d[i] = dn[i];
+    }
+    if (ng > 0) {
+        float *x = mg_xmalloc((size_t)ng * in * sizeof(float)), *codes = mg_xmalloc((size_t)ng * cn * sizeof(float));
+        long *seeds = mg_xmalloc(sizeof(long) * ng);
+        for (int i = 0; i < ng; i++) seeds[i] = i;
+        for (int i0 = 0; i0 < ng; i0 += 32) {                     /* G(w) of seeds, the constant noise */
+            const int k = ng - i0 < 32 ? ng - i0 : 32;
+            int old = mg_set_grad_enabled(0);
+            mg_step_reset();
+            Tensor *z, *w;
+            sg2_codes_for_seeds(g, seeds + i0, k, 1.0f, &z, &w);
+            Tensor *img = sg2_render(g, sg2_broadcast_w(g, w));
+            memcpy(x + (size_t)i0 * in, img->data, (size_t)k * in * sizeof(float));
+            mg_set_grad_enabled(old);
+        }
+        enc_encode(m, &ef->e, x, ng, ef->active, codes, NULL, a + n, b + n, c + n);
+        char name[64];
+        for (int i = 0; i < ng; i++) {
+            snprintf(name, sizeof name, "generated/seed%04d", i);
+            file[n + i] = strdup(name);
+            label[n + i] = strdup("generated");
+            split[n + i] = strdup("generated");
+            d[n + i] = (float)inv_delta_norm(codes + (size_t)i * cn, L, D);
+        }
+        free(x); free(codes); free(seeds);
+    }
+    int rc = inv_write_errors_csv(path, N, file, label, (const char *const *)split, a, b, c, d);
+    for (int i = 0; i < N; i++) { free(file[i]); free(label[i]); free(split[i]); }
+    free(file); free(label); free(split); free(a); free(b); free(c); free(d);
+    return rc;
+}
+
 int cmd_encode(int argc, char **argv) {
     cmd_name = "encode";
     EncodeCli o;
@@ -466,7 +515,7 @@ int cmd_encode(int argc, char **argv) {
     for (int i = 0; i < n; i++) dn[i] = (float)inv_delta_norm(codes + (size_t)i * cn, L, D);
     if (!rc && inv_write_latent_table(o.outdir, n, L, D, codes, im.file, im.label, is_val)) rc = -1;
     snprintf(p, sizeof p, "%s/recon/errors.csv", o.outdir);
-    if (!rc && inv_write_errors_csv(p, n, im.file, im.label, is_val, l1, l2, pc, dn)) rc = -1;
+    if (!rc && write_errors_with_generated(p, &m, &ef, &im, is_val, l1, l2, pc, dn, o.generated)) rc = -1;
     snprintf(p, sizeof p, "%s/recon/grid.png", o.outdir);
     if (!rc && inv_write_pair_grid(p, im.x, rec, n < o.grid ? n : o.grid, C, R, 4)) rc = -1;
     if (!rc && !o.quiet) {

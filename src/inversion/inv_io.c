@@ -255,8 +255,8 @@ double inv_delta_norm(const float *code, int L, int D) {
     return s;
 }
 
-int inv_write_errors_csv(const char *path, int n, char *const *file, char *const *label, const int *split, const float *l1,
-                         const float *l2, const float *perc, const float *delta) {
+int inv_write_errors_csv(const char *path, int n, char *const *file, char *const *label, const char *const *split,
+                         const float *l1, const float *l2, const float *perc, const float *delta) {
     AtomicOut a;
     FILE *f = atomic_begin(&a, path);
     if (!f) return -1;
@@ -265,7 +265,10 @@ int inv_write_errors_csv(const char *path, int n, char *const *file, char *const
         csv_write_field(f, file[i]);
         fputc(',', f);
         csv_write_field(f, label[i]);
-        if (split) fprintf(f, ",%s", split[i] ? "val" : "train");
+        if (split) {
+            fputc(',', f);
+            csv_write_field(f, split[i]);
+        }
         fprintf(f, ",%.6g,%.6g,%.6g,%.6g\n", l1[i], l2[i], perc[i], delta[i]);
     }
     return atomic_end(&a);

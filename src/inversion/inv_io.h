@@ -43,6 +43,6 @@ int inv_write_latent_table(const char *dir, int n, int L, int D, const float *co
 /* sum over slots i >= 1 of |codes[i] - codes[0]|_2 for one code [L,D]: the distance of a W+ code to W (0 in W) */
 double inv_delta_norm(const float *code, int L, int D);
 /* errors.csv: file,label[,split],l1,l2,perceptual,delta_norm (split column only when split != NULL) */
-int inv_write_errors_csv(const char *path, int n, char *const *file, char *const *label, const int *split, const float *l1,
-                         const float *l2, const float *perc, const float *delta);
+int inv_write_errors_csv(const char *path, int n, char *const *file, char *const *label, const char *const *split,
+                         const float *l1, const float *l2, const float *perc, const float *delta);
 #endif
