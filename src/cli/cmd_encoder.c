@@ -75,7 +75,7 @@ static void train_usage(void) {
            "  --l2 X (1)  --perceptual X (0.8)   reconstruction loss weights (perceptual: D's features)\n"
            "  --delta-reg X          weight of sum_i |offset_i| (2e-4)\n"
            "  --adv X                weight of the latent discriminator's loss (0.1; 0: no latent discriminator)\n"
-           "  --lr-d X (2e-5)  --r1-gamma X (10)   the latent discriminator's Adam and R1 (every 16 steps)\n"
+           "  --lr-d X (2e-4)  --r1-gamma X (10)   the latent discriminator's Adam and R1 (every 16 steps)\n"
            "  --consistency X        ALAE-style |w - E(G(w))|^2 on the generated images (0: off)\n"
            "  --recon 0|1            reconstruction losses (1); --recon 0 --consistency 1: consistency alone\n"
            "  --progressive-every K  release one offset every K steps (default steps / (2 (L-1)); 0: all at once)\n"

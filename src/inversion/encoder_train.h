@@ -26,7 +26,7 @@ typedef struct EncTrainOpts {
     int recon;                      /* 1: L2 + perceptual reconstruction losses; 0: consistency alone (ALAE) */
     float l2, perceptual;           /* 1, 0.8 (e4e's lpips_lambda) */
     float delta_reg;                /* 2e-4 (e4e) */
-    float adv, lr_d, r1_gamma;      /* 0.1, 2e-5 (e4e), 10 */
+    float adv, lr_d, r1_gamma;      /* 0.1, 2e-4 (e4e: 2e-5 with the encoder at 1e-4; the same ratio), 10 */
     int r1_every;                   /* 16 */
     float consistency;              /* 0: off */
     int progressive_every;          /* 0: every offset from the start */
