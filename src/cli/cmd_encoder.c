@@ -314,7 +314,7 @@ static void encode_usage(void) {
            "  --ckpt FILE             the generator (default: the one the encoder was trained with)\n"
            "  --data DIR              images (sub-folders = labels); split from DIR/dataset.csv, else stratified\n"
            "                          --split 0.8 --split-seed 1 (the encoder's training split when it used the same)\n"
-           "  --hybrid-steps K        also refine the encoder's codes by K projector steps in W+ (lr --hybrid-lr 0.01,\n"
+           "  --hybrid-steps K        also refine the encoder's codes by K projector steps in W+ (lr --hybrid-lr 0.05,\n"
            "                          the reference schedule, no code noise) on at most --hybrid-max validation images (64)\n"
            "                          and compare: recon/hybrid.csv, recon/hybrid_grid.png\n"
            "  --codes encoder|hybrid  what codes.npy holds (encoder); hybrid refines every image (slow: K steps each)\n"
@@ -323,7 +323,7 @@ static void encode_usage(void) {
 }
 
 static int encode_parse(int argc, char **argv, EncodeCli *o) {
-    *o = (EncodeCli){.codes = "encoder", .generated = 256, .hybrid_max = 64, .hybrid_batch = 16, .hybrid_lr = 0.01f, .grid = 32, .split = 0.8,
+    *o = (EncodeCli){.codes = "encoder", .generated = 256, .hybrid_max = 64, .hybrid_batch = 16, .hybrid_lr = 0.05f, .grid = 32, .split = 0.8,
                      .split_seed = 1};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;

@@ -39,7 +39,7 @@ static void usage(void) {
            "  --noise-opt 0|1   also optimise the noise maps (autocorrelation penalty --noise-reg 1e5, renormalised)\n"
            "                    (writes noise.safetensors; default 0: the model's fixed noise)\n"
            "  --init FILE.npy   start from these codes [N,L,D] (e.g. encode's codes.npy, same image order) instead\n"
-           "                    of w_avg: with --space wplus --w-noise 0 --steps 100 --lr 0.01, the hybrid\n"
+           "                    of w_avg: with --space wplus --w-noise 0 --steps 100 --lr 0.05, the hybrid\n"
            "  --batch N         images optimised together (8); each is its own problem\n"
            "  --gif 0|1         write NAME.gif (1)          --seed S       random draws (1)\n"
            "  --no-ema          use G's raw weights         --quiet         no progress lines\n");
