@@ -5,6 +5,7 @@
 #include "test.h"
 #include "gradcheck.h"
 #include "core/error.h"
+#include "core/threads.h"
 #include "inversion/encoder_io.h"
 #include "train/model_stylegan2.h"
 #include <string.h>
@@ -184,7 +185,9 @@ TEST(training_lowers_the_losses) {
     gan_model_free(&m);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    (void)argc;
+    mg_prefer_passive_wait(argv);          /* libgomp's spinning costs much on 2 shared cores (as the CLI) */
     RUN(style_slots_split_coarse_middle_fine);
     RUN(codes_have_the_generator_s_shape_and_released_offsets_only);
     RUN(encoder_gradients_match_finite_differences);
