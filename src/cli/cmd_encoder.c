@@ -587,13 +587,13 @@ int cmd_encode(int argc, char **argv) {
     return rc ? 1 : 0;
 }
 
-/* ------------------------------------------------------------------ encoder-ablation */
+/* ------------------------------------------------------------------ ablate-encoder */
 
-int cmd_encoder_ablation(int argc, char **argv) {
-    cmd_name = "encoder-ablation";
+int cmd_ablate_encoder(int argc, char **argv) {
+    cmd_name = "ablate-encoder";
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: morphogan encoder-ablation --ckpt CKPT --data DIR --outdir DIR [--steps 300] [train-encoder's options]\n"
+            printf("usage: morphogan ablate-encoder --ckpt CKPT --data DIR --outdir DIR [--steps 300] [train-encoder's options]\n"
                    "Trains the six encoder configurations of the study briefly, each from the same start and seed:\n"
                    "  A W+ baseline (all offsets at once, no offset regularisation, no latent discriminator)\n"
                    "  B A + progressive offsets   C B + offset regularisation   D C + latent discriminator (full e4e)\n"
@@ -611,7 +611,7 @@ int cmd_encoder_ablation(int argc, char **argv) {
     if (!o.data) return bad("the ablation needs real images: add --data DIR"), 2;
     if (o.resume) return bad("--resume does not apply to the ablation"), 2;
     GanModel m;
-    if (inv_load_generator(o.ckpt, 1, &m)) { fprintf(stderr, "morphogan encoder-ablation: %s\n", mg_error_get()); return 1; }
+    if (inv_load_generator(o.ckpt, 1, &m)) { fprintf(stderr, "morphogan ablate-encoder: %s\n", mg_error_get()); return 1; }
     Sg2 *g = gan_stylegan2_net(&m);
     const int C = g->s.channels, R = g->s.resolution, L = g->num_ws;
     if (!o.prog_set) o.t.progressive_every = o.t.steps / (2 * (L - 1)) > 0 ? o.t.steps / (2 * (L - 1)) : 1;
@@ -623,7 +623,7 @@ int cmd_encoder_ablation(int argc, char **argv) {
         if (inv_split(&im, o.data, o.split, o.split_seed, is_val, &from_csv) || make_dir(o.outdir)) rc = 1;
     }
     if (rc) {
-        fprintf(stderr, "morphogan encoder-ablation: %s\n", mg_error_get());
+        fprintf(stderr, "morphogan ablate-encoder: %s\n", mg_error_get());
         inv_images_free(&im);
         free(is_val);
         gan_model_free(&m);
@@ -703,7 +703,7 @@ int cmd_encoder_ablation(int argc, char **argv) {
         }
         if (f && fclose(f)) rc = mg_error_set("%s: write failed", p);
     }
-    if (rc) fprintf(stderr, "morphogan encoder-ablation: %s\n", mg_error_get());
+    if (rc) fprintf(stderr, "morphogan ablate-encoder: %s\n", mg_error_get());
     free(ev[0]);
     free(ev[1]);
     free(train);

@@ -24,5 +24,5 @@ int cmd_report(int argc, char **argv);
 int cmd_project(int argc, char **argv);
 int cmd_train_encoder(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
-int cmd_encoder_ablation(int argc, char **argv);
+int cmd_ablate_encoder(int argc, char **argv);
 #endif

@@ -19,7 +19,7 @@ static const Command commands[] = {
     {"project", "find the latent codes of images in a StyleGAN2 generator (optimisation; PNG, .npy, GIF)", cmd_project},
     {"train-encoder", "train an e4e-style encoder (image -> W+ code) for a StyleGAN2 generator", cmd_train_encoder},
     {"encode", "latent table of a labelled image folder (codes.npy, table.csv), reconstruction errors, hybrid, morpho check", cmd_encode},
-    {"encoder-ablation", "train the six encoder configurations of the study briefly; table of L2, perceptual, d-reg, adversarial", cmd_encoder_ablation},
+    {"ablate-encoder", "train the six encoder configurations of the study briefly; table of L2, perceptual, d-reg, adversarial", cmd_ablate_encoder},
     {"metrics", "FID, KID, precision/recall, Inception Score of 28x28 images; train-features", cmd_metrics},
     {"report", "one self-contained HTML page of a run folder: curves, grids, classification, PCA, t-SNE, walks, effects", cmd_report},
 };
