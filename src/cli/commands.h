@@ -23,4 +23,8 @@ int cmd_walk(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_project(int argc, char **argv);
+int cmd_train_encoder(int argc, char **argv);
+int cmd_encode(int argc, char **argv);
+int cmd_ablate_encoder(int argc, char **argv);
 #endif

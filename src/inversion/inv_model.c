@@ -1,0 +1,21 @@
+#include "inversion/inv_model.h"
+#include "core/error.h"
+#include "train/model_build.h"
+#include "train/model_stylegan2.h"
+#include <string.h>
+
+int inv_load_generator(const char *ckpt, int use_ema, GanModel *m) {
+    TrainConfig c;
+    Ema ema;
+    if (train_load_model(ckpt, &c, m, &ema)) return -1;
+    if (!gan_stylegan2_net(m)) {
+        if (ema.shadow) ema_free(&ema);
+        gan_model_free(m);
+        return mg_error_set("%s: not a StyleGAN2 model (projection and encoders need morphogan train --cfg stylegan2)", ckpt);
+    }
+    if (ema.shadow) {
+        if (use_ema) memcpy(m->g_ps->values, ema.shadow, m->g_ps->total * sizeof(float));
+        ema_free(&ema);
+    }
+    return 0;
+}
