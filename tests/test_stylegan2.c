@@ -4,6 +4,7 @@
  * gradients), finite-difference gradients of first and second order, shapes and errors. */
 #include "test.h"
 #include "gradcheck.h"
+#include "torch_fixture.h"
 #include "core/error.h"
 #include "io/safetensors.h"
 #include "train/model_stylegan2.h"
@@ -15,22 +16,10 @@ static const char *fixdir(void) {
     return d ? d : "fixtures";
 }
 
-static Tensor *fx(const StFile *f, const char *name) {
-    const StTensor *st = st_find(f, name);
-    MG_CHECK(st, "%s: no tensor %s", f->path, name);
-    int shape[MG_MAXDIM];
-    for (int i = 0; i < st->ndim; i++) shape[i] = (int)st->shape[i];
-    Tensor *t = tensor_new(st->ndim, shape);
-    st_read_f32(st, t->data);
-    return t;
-}
-
-/* max |a - b| / max(1, max |b|) */
-static double rel(const Tensor *a, const Tensor *b) {
-    double m = 0, s = 1;
-    for (size_t i = 0; i < tensor_numel(b); i++) s = fmax(s, fabs(b->data[i]));
-    for (size_t i = 0; i < tensor_numel(b); i++) m = fmax(m, fabs(a->data[i] - b->data[i]));
-    return m / s;
+/* max |a - b| / max(1, max |b|); infinite when the shapes differ */
+static double rel(Tensor *a, const Tensor *b) {
+    double e = tf_err(a, b, 1.0);
+    return e < 0 ? INFINITY : e;
 }
 
 static const Sg2Spec tiny = {32, 1, 8, 8, 2, 64, 8, 4};
@@ -70,9 +59,9 @@ TEST(modulated_conv_matches_fused_reference) {
     snprintf(path, sizeof path, "%s/sg2.safetensors", fixdir());
     if (st_open(path, &f)) { CHECK_MSG(0, "%s", mg_error_get()); return; }
     mg_step_reset();
-    Tensor *x = fx(&f, "modconv.x"), *w = fx(&f, "modconv.weight"), *s = fx(&f, "modconv.styles");
-    CHECK(rel(sg2_modulated_conv(x, w, s, 1), fx(&f, "modconv.out")) < 1e-5);
-    CHECK(rel(sg2_modulated_conv(x, w, s, 0), fx(&f, "modconv.out_rgb")) < 1e-5);
+    Tensor *x = tf_get(&f, "modconv.x"), *w = tf_get(&f, "modconv.weight"), *s = tf_get(&f, "modconv.styles");
+    CHECK(rel(sg2_modulated_conv(x, w, s, 1), tf_get(&f, "modconv.out")) < 1e-5);
+    CHECK(rel(sg2_modulated_conv(x, w, s, 0), tf_get(&f, "modconv.out_rgb")) < 1e-5);
     st_close(&f);
 }
 
@@ -84,9 +73,9 @@ TEST(networks_match_pytorch) {
     CHECK(g && g->num_ws == 8);
     mg_step_reset();
     double e;
-    CHECK_MSG((e = rel(sg2_mapping(g, fx(&f, "z"), 1.0f), fx(&f, "w"))) < 1e-4, "mapping: %.3g", e);
-    CHECK_MSG((e = rel(sg2_synthesis(g, fx(&f, "ws"), SG2_NOISE_CONST, NULL), fx(&f, "img"))) < 1e-4, "synthesis: %.3g", e);
-    CHECK_MSG((e = rel(sg2_discriminator(g, fx(&f, "real")), fx(&f, "logits"))) < 1e-4, "discriminator: %.3g", e);
+    CHECK_MSG((e = rel(sg2_mapping(g, tf_get(&f, "z"), 1.0f), tf_get(&f, "w"))) < 1e-4, "mapping: %.3g", e);
+    CHECK_MSG((e = rel(sg2_synthesis(g, tf_get(&f, "ws"), SG2_NOISE_CONST, NULL), tf_get(&f, "img"))) < 1e-4, "synthesis: %.3g", e);
+    CHECK_MSG((e = rel(sg2_discriminator(g, tf_get(&f, "real")), tf_get(&f, "logits"))) < 1e-4, "discriminator: %.3g", e);
     gan_model_free(&m);
     st_close(&f);
 }
@@ -97,12 +86,12 @@ TEST(r1_and_its_parameter_gradients_match_pytorch) {
     if (open_model(&f, &m)) return;
     Sg2 *g = gan_stylegan2_net(&m);
     mg_step_reset();
-    Tensor *x = fx(&f, "real"), *gx;
+    Tensor *x = tf_get(&f, "real"), *gx;
     x->requires_grad = 1;
     Tensor *lr = sg2_discriminator(g, x);
     mg_grad(1, &lr, NULL, 1, &x, &gx, 1);
     Tensor *r1 = mg_mean_all(mg_sum(mg_square(gx), 7u << 1, 0));
-    CHECK_NEAR(tensor_item(r1), tensor_item(fx(&f, "r1")), 1e-4);
+    CHECK_NEAR(tensor_item(r1), tensor_item(tf_get(&f, "r1")), 1e-4);
     params_zero_grad(m.d_ps);
     mg_backward(r1);
     char key[128];
@@ -112,7 +101,7 @@ TEST(r1_and_its_parameter_gradients_match_pytorch) {
         snprintf(key, sizeof key, "r1.grad.%s", p->name);
         Tensor got = p->t;
         got.data = p->t.grad;
-        double e = rel(&got, fx(&f, key));
+        double e = rel(&got, tf_get(&f, key));
         if (e > worst) worst = e;
         CHECK_MSG(e < 2e-3, "%s: rel err %.3g", key, e);
     }
@@ -127,13 +116,13 @@ TEST(path_length_and_its_parameter_gradients_match_pytorch) {
     if (open_model(&f, &m)) return;
     Sg2 *g = gan_stylegan2_net(&m);
     mg_step_reset();
-    Tensor *ws = fx(&f, "ws"), *gw;
+    Tensor *ws = tf_get(&f, "ws"), *gw;
     ws->requires_grad = 1;
     Tensor *img = sg2_synthesis(g, ws, SG2_NOISE_CONST, NULL);
-    Tensor *out = mg_sum_all(mg_mul(img, fx(&f, "pl.y")));
+    Tensor *out = mg_sum_all(mg_mul(img, tf_get(&f, "pl.y")));
     mg_grad(1, &out, NULL, 1, &ws, &gw, 1);
     Tensor *len = mg_sqrt(mg_mean(mg_sum(mg_square(gw), 1u << 2, 0), 1u << 1, 0));   /* [N] */
-    CHECK(rel(len, fx(&f, "pl.len")) < 1e-4);
+    CHECK(rel(len, tf_get(&f, "pl.len")) < 1e-4);
     params_zero_grad(m.g_ps);
     mg_backward(mg_mean_all(len));
     char key[128];
@@ -144,7 +133,7 @@ TEST(path_length_and_its_parameter_gradients_match_pytorch) {
         snprintf(key, sizeof key, "pl.grad.%s", p->name);
         Tensor got = p->t;
         got.data = p->t.grad;
-        double e = rel(&got, fx(&f, key));
+        double e = rel(&got, tf_get(&f, key));
         if (e > worst) worst = e;
         CHECK_MSG(e < 2e-3, "%s: rel err %.3g", key, e);
     }
