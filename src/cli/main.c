@@ -10,7 +10,7 @@ static const Command commands[] = {
     {"version", "print the version and build configuration", cmd_version},
     {"synth", "write a synthetic diatom data set with a known treatment effect", cmd_synth},
     {"train-course", "train the course DCGAN (28x28) on IDX images: samples, log, checkpoints, resume", cmd_train_course},
-    {"train", "train a GAN (DCGAN, conditional; bce, wgan-gp, hinge, lsgan) or a VAE: grids, logs, checkpoints, exact resume", cmd_train},
+    {"train", "train a GAN (DCGAN, conditional DCGAN, StyleGAN2; bce, wgan-gp, hinge, lsgan) or a VAE: grids, logs, checkpoints, exact resume", cmd_train},
     {"dataset", "load and prepare images (folders of PNG/JPEG/TIFF, IDX): counts, rejects, split, --out PNGs", cmd_dataset},
     {"generate", "images of a trained GAN for given seeds (PNGs or a grid), per class for conditional models", cmd_generate},
     {"style-mix", "StyleGAN2 style-mixing grid: column seeds with the coarse/middle/fine styles of row seeds", cmd_style_mix},
@@ -21,7 +21,7 @@ static const Command commands[] = {
     {"train-encoder", "train an e4e-style encoder (image -> W+ code) for a StyleGAN2 generator", cmd_train_encoder},
     {"encode", "latent table of a labelled image folder (codes.npy, table.csv), reconstruction errors, hybrid, morpho check", cmd_encode},
     {"ablate-encoder", "train the six encoder configurations of the study briefly; table of L2, perceptual, d-reg, adversarial", cmd_ablate_encoder},
-    {"metrics", "FID, KID, precision/recall, Inception Score of 28x28 images; train-features", cmd_metrics},
+    {"metrics", "FID, KID, precision/recall, Inception Score (domain, Inception-v3 or morphometric features); classes; train-features", cmd_metrics},
     {"report", "one self-contained HTML page of a run folder: curves, grids, classification, PCA, t-SNE, walks, effects", cmd_report},
     {"analyze", "latent table: classifiers (SVM, logreg, MLP), PCA, t-SNE, directions; nn; edit codes", cmd_analyze},
 };
