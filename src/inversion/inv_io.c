@@ -7,7 +7,9 @@
 #include "io/gif.h"
 #include "io/image.h"
 #include "io/image_any.h"
+#include "io/atomic_file.h"
 #include "io/npy.h"
+#include "analysis/latent_table.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,36 +17,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* ---- atomic text/binary files: "<path>.tmpXXXXXX" beside the target, renamed when complete ---- */
-typedef struct {
-    FILE *f;
-    char tmp[4200];
-    const char *path;
-} AtomicOut;
-
-static FILE *atomic_begin(AtomicOut *a, const char *path) {
-    a->path = path;
-    a->f = NULL;
-    if (snprintf(a->tmp, sizeof a->tmp, "%s.tmpXXXXXX", path) >= (int)sizeof a->tmp) {
-        mg_error_set("%s: path too long", path);
-        return NULL;
-    }
-    int fd = mkstemp(a->tmp);
-    if (fd < 0) { mg_error_set("%s: cannot create a file there (%s)", path, strerror(errno)); return NULL; }
-    if (fchmod(fd, 0644)) { /* keep 0600 */ }
-    a->f = fdopen(fd, "wb");
-    if (!a->f) { close(fd); unlink(a->tmp); mg_error_set("%s: cannot open a temporary file", path); }
-    return a->f;
-}
-
-static int atomic_end(AtomicOut *a) {
-    int bad = ferror(a->f);
-    if (fclose(a->f)) bad = 1;
-    if (bad) { unlink(a->tmp); return mg_error_set("%s: write failed (disk full?)", a->path); }
-    if (rename(a->tmp, a->path)) { unlink(a->tmp); return mg_error_set("%s: cannot rename into place (%s)", a->path, strerror(errno)); }
-    return 0;
-}
 
 /* ---- targets ---- */
 
@@ -225,21 +197,7 @@ int inv_write_gif(const char *path, const float *target, const float *frames, si
 
 int inv_write_latent_table(const char *dir, int n, int L, int D, const float *codes, char *const *file,
                            char *const *label, const int *split) {
-    char p[4200];
-    snprintf(p, sizeof p, "%s/codes.npy", dir);
-    if (npy_write(p, NPY_F32, 3, (int64_t[]){n, L, D}, codes)) return -1;
-    snprintf(p, sizeof p, "%s/table.csv", dir);
-    AtomicOut a;
-    FILE *f = atomic_begin(&a, p);
-    if (!f) return -1;
-    fputs("file,label,split\n", f);
-    for (int i = 0; i < n; i++) {
-        csv_write_field(f, file[i]);
-        fputc(',', f);
-        csv_write_field(f, label[i]);
-        fprintf(f, ",%s\n", split[i] ? "val" : "train");
-    }
-    return atomic_end(&a);
+    return latent_table_write(dir, n, L, D, codes, (const char *const *)file, (const char *const *)label, split);   /* 0/1 = LT_TRAIN/LT_VAL */
 }
 
 double inv_delta_norm(const float *code, int L, int D) {
@@ -257,8 +215,8 @@ double inv_delta_norm(const float *code, int L, int D) {
 
 int inv_write_errors_csv(const char *path, int n, char *const *file, char *const *label, const char *const *split,
                          const float *l1, const float *l2, const float *perc, const float *delta) {
-    AtomicOut a;
-    FILE *f = atomic_begin(&a, path);
+    AtomicFile a;
+    FILE *f = atomic_open(&a, path);
     if (!f) return -1;
     fprintf(f, "file,label%s,l1,l2,perceptual,delta_norm\n", split ? ",split" : "");
     for (int i = 0; i < n; i++) {
@@ -271,5 +229,5 @@ int inv_write_errors_csv(const char *path, int n, char *const *file, char *const
         }
         fprintf(f, ",%.6g,%.6g,%.6g,%.6g\n", l1[i], l2[i], perc[i], delta[i]);
     }
-    return atomic_end(&a);
+    return atomic_close(&a, 0);
 }

@@ -2,6 +2,7 @@
  * writes (string keys, a quoted descr, True/False, a tuple of non-negative integers, spaces and
  * trailing commas) and validate it completely before touching the data. */
 #include "io/npy.h"
+#include "io/atomic_file.h"
 #include "core/error.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -229,18 +230,6 @@ int npy_read(const char *path, NpyDtype want, NpyArray *a) {
 
 /* --- writing --- */
 
-static int write_all(int fd, const void *p, size_t n) {
-    const char *c = p;
-    while (n) {
-        ssize_t r = write(fd, c, n > (1u << 30) ? (1u << 30) : n);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) return -1;
-        c += r;
-        n -= (size_t)r;
-    }
-    return 0;
-}
-
 int npy_write(const char *path, NpyDtype dtype, int ndim, const int64_t *shape, const void *data) {
     MG_CHECK(ndim >= 0 && ndim <= NPY_MAXDIM, "npy_write(%s): %d dimensions", path, ndim);
     char dict[64 + NPY_MAXDIM * 24];
@@ -265,25 +254,16 @@ int npy_write(const char *path, NpyDtype dtype, int ndim, const int64_t *shape, 
     memset(header + n, ' ', hlen - n - 1);
     header[hlen - 1] = '\n';
 
-    size_t tlen = strlen(path) + 16;
-    char *tmp = mg_xmalloc(tlen);
-    snprintf(tmp, tlen, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int err = errno;
-        free(header);
-        free(tmp);
-        return mg_error_set("%s: cannot create a temporary file beside it: %s", path, strerror(err));
-    }
-    fchmod(fd, 0644);
     size_t item = dtype == NPY_F64 ? 8 : 4;
-    int bad = write_all(fd, pre, 10) || write_all(fd, header, hlen) || (numel && write_all(fd, data, numel * item));
-    if (!bad) bad = fsync(fd);
-    int err = errno;
-    if (close(fd) && !bad) { bad = 1; err = errno; }
-    if (!bad && rename(tmp, path)) { bad = 1; err = errno; }
-    if (bad) unlink(tmp);
+    AtomicFile af;                                       /* temporary beside the target, fsync, rename */
+    FILE *f = atomic_open(&af, path);
+    if (!f) { free(header); return -1; }
+    int bad = fwrite(pre, 1, 10, f) != 10 || fwrite(header, 1, hlen, f) != hlen || (numel && fwrite(data, item, numel, f) != numel);
     free(header);
-    free(tmp);
-    return bad ? mg_error_set("%s: write failed: %s", path, strerror(err)) : 0;
+    if (bad) {
+        int err = errno;
+        atomic_close(&af, 1);                            /* the previous file stays */
+        return mg_error_set("%s: write failed: %s", path, strerror(err));
+    }
+    return atomic_close(&af, 0);
 }
