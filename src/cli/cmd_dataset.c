@@ -33,6 +33,10 @@ static void usage(FILE *f) {
         "  --split F           fraction for training, stratified by label (default 0.8)\n"
         "  --seed S            seed of the split (default 1)\n"
         "  --limit N           IDX: use only the first N images\n"
+        "  --align             canonical pose of each cell (after resizing): centroid to the centre, major axis\n"
+        "                      horizontal, flipped top-bottom so every midline bends the same way (an arch);\n"
+        "                      an image whose cell cannot be measured is rejected.  For latent analysis:\n"
+        "                      a linear direction cannot tell bent from straight when cells bend both ways\n"
         "  --out DIR           write the prepared images as PNGs under DIR and DIR/dataset.csv (file,label,split)\n");
 }
 
@@ -164,6 +168,7 @@ int cmd_dataset(int argc, char **argv) {
         else if (!strcmp(a, "--gray") || !strcmp(a, "--grey")) o.prep.channels = 1;
         else if (!strcmp(a, "--rgb")) o.prep.channels = 3;
         else if (!strcmp(a, "--strict")) o.strict = 1;
+        else if (!strcmp(a, "--align")) o.prep.align = 1;
         else if (!v) return bad("%s needs a value%s", a, "");
         else {
             i++;

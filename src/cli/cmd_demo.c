@@ -1,5 +1,5 @@
 /* morphogan demo: the end-to-end study on the built-in synthetic diatoms, one stage per subcommand:
- *   synth -> train (StyleGAN2) -> train-encoder -> encode -> analyze -> walk -> report
+ *   synth -> dataset --align -> train (StyleGAN2) -> train-encoder -> encode -> analyze -> walk -> report
  * Each stage runs this program again (/proc/self/exe) with the arguments it prints, so every step can
  * be repeated by hand.  A stage that finished leaves OUT/.stage_<name>; running the demo again skips
  * finished stages and resumes the two training stages from their checkpoints, so an interrupted demo
@@ -91,7 +91,8 @@ static double csv_lookup(const char *path, const char *k1, const char *v1, const
 static void usage(void) {
     printf("usage: morphogan demo [--outdir out/demo] [--n 3000] [--kimg 24] [--encoder-steps 1500] [--seed 1] [--threads 2]\n"
            "The end-to-end study on synthetic diatoms with a known treatment effect: synthesise --n images (control and\n"
-           "treated) -> train a StyleGAN2-style generator for --kimg thousand images -> train an e4e-style encoder ->\n"
+           "treated) -> align the cells (dataset --align: one position, direction and side of bending) -> train a\n"
+           "StyleGAN2-style generator for --kimg thousand images -> train an e4e-style encoder ->\n"
            "encode every image -> classify control/treated in the latent space and find the separating direction ->\n"
            "walk along it and measure the generated cells -> OUT/report.html.  Prints the latent classification\n"
            "accuracy beside the oracle's and the recovered morphological effect beside the true one.\n"
@@ -121,9 +122,10 @@ int cmd_demo(int argc, char **argv) {
     }
     if (mkdir(o.out, 0777) && errno != EEXIST) { fprintf(stderr, "morphogan demo: %s: cannot create: %s\n", o.out, strerror(errno)); return 1; }
     const double t0 = now_s();
-    char data[4200], ckpt[4200], enc_dir[4200], enc[4200], analysis[4200], dir_svm[4200], truth[4200], walks[4200],
+    char synth_dir[4200], data[4200], ckpt[4200], enc_dir[4200], enc[4200], analysis[4200], dir_svm[4200], truth[4200], walks[4200],
         effect[4200], report[4200];
-    snprintf(data, sizeof data, "%s/data", o.out);
+    snprintf(synth_dir, sizeof synth_dir, "%s/data", o.out);
+    snprintf(data, sizeof data, "%s/aligned", o.out);
     snprintf(ckpt, sizeof ckpt, "%s/checkpoint.safetensors", o.out);
     snprintf(enc_dir, sizeof enc_dir, "%s/encoder", o.out);
     snprintf(enc, sizeof enc, "%s/encoder/encoder.safetensors", o.out);
@@ -133,8 +135,12 @@ int cmd_demo(int argc, char **argv) {
     snprintf(walks, sizeof walks, "%s/walks", o.out);
     snprintf(effect, sizeof effect, "%s/effect.csv", o.out);
     snprintf(report, sizeof report, "%s/report.html", o.out);
-    const char *synth[] = {"synth", "-o", data, "-n", o.n, "--seed", o.seed, NULL};
+    const char *synth[] = {"synth", "-o", synth_dir, "-n", o.n, "--seed", o.seed, NULL};
     if (run_stage(&o, "synth", synth)) return 1;
+    /* every cell in the same pose (centred, horizontal, bending the same way): otherwise half the cells
+     * bend up and half down, and no linear direction of the latent space separates bent from straight */
+    const char *align[] = {"dataset", "--data", synth_dir, "--align", "--out", data, NULL};
+    if (run_stage(&o, "align", align)) return 1;
     /* the generator: small enough for the CPU (channels min(512 / r, 64), two mapping layers), ADA tuned fast */
     const char *train_new[] = {"train", "--cfg", "stylegan2", "--data", data, "--outdir", o.out, "--kimg", o.kimg, "--batch", "32",
                                "--snap", "100", "--ch-base", "512", "--map-layers", "2", "--ada-kimg", "50", "--seed", o.seed, NULL};
@@ -156,7 +162,7 @@ int cmd_demo(int argc, char **argv) {
     if (run_stage(&o, "report", rep)) return 1;
 
     char p[4300];
-    snprintf(p, sizeof p, "%s/oracle.csv", data);
+    snprintf(p, sizeof p, "%s/oracle.csv", synth_dir);
     double oracle = csv_lookup(p, "measure", "oracle_lda_cv_accuracy", NULL, NULL, "value");
     snprintf(p, sizeof p, "%s/classify.csv", analysis);
     double svm = csv_lookup(p, "classifier", "svm", "fold", "val", "accuracy");

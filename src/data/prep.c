@@ -1,5 +1,7 @@
 /* Channel conversion, black fraction, square padding, area/bilinear resizing. */
 #include "data/prep.h"
+#include "morpho/align.h"
+#include "morpho/segment.h"
 #include "core/error.h"
 #include <math.h>
 #include <stdio.h>
@@ -121,6 +123,34 @@ void prep_to_unit(float *x, long n) {
     for (long i = 0; i < n; i++) x[i] = x[i] / 127.5f - 1.f;
 }
 
+/* [c, S, S] planes (0..255) -> the valve in its canonical pose, in place.  0, 1 (rejected) or -1. */
+static int prep_align(int c, int S, float *planes, char *reason, int reason_n) {
+    size_t ss = (size_t)S * S;
+    float *gray = malloc(sizeof(float) * ss), *tmp = malloc(sizeof(float) * c * ss);
+    MorphoWork wk;
+    morpho_work_init(&wk);
+    int rc = 0;
+    if (!gray || !tmp) rc = mg_error_set("out of memory aligning a %dx%d image", S, S);
+    else {
+        for (size_t i = 0; i < ss; i++)
+            gray[i] = c == 1 ? planes[i] / 255 : (0.299f * planes[i] + 0.587f * planes[ss + i] + 0.114f * planes[2 * ss + i]) / 255;
+        AlignPose pose;
+        int flag = align_find_pose(&wk, gray, S, S, &pose);
+        if (flag < 0) rc = mg_error_set("out of memory aligning a %dx%d image", S, S);
+        else if (flag > 0) {
+            snprintf(reason, reason_n, "align: valve not measured (%s)", seg_flag_name(flag));
+            rc = 1;
+        } else {
+            align_apply(&pose, c, S, S, planes, tmp);
+            memcpy(planes, tmp, sizeof(float) * c * ss);
+        }
+    }
+    morpho_work_free(&wk);
+    free(gray);
+    free(tmp);
+    return rc;
+}
+
 int prep_image(const Image *img, const PrepOpts *o, float *out, char *reason, int reason_n) {
     if (o->max_black < 1) {
         double bf = prep_black_fraction(img, o->black_level);
@@ -139,6 +169,7 @@ int prep_image(const Image *img, const PrepOpts *o, float *out, char *reason, in
         prep_pad_square(c, h, w, planes, o->pad, sq);
         if (S == s) memcpy(out, sq, sizeof(float) * c * ss);
         else rc = prep_resize(c, s, s, sq, S, S, out);
+        if (rc == 0 && o->align) rc = prep_align(c, S, out, reason, reason_n);
         if (rc == 0) prep_to_unit(out, (long)c * S * S);
     }
     free(planes);

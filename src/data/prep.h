@@ -13,6 +13,8 @@ typedef struct PrepOpts {
     PadMode pad;         /* fill colour of the padding: the image's per-channel mean, 0 or 255 */
     float max_black;     /* reject when the fraction of black pixels exceeds this; >= 1 keeps all */
     int black_level;     /* a pixel is black when its luminance (0..255) is <= black_level */
+    int align;           /* 1: canonical pose of the valve after resizing (morpho/align.h); an image whose
+                          * valve cannot be measured is rejected */
 } PrepOpts;
 
 PrepOpts prep_defaults(void);           /* 64, grey, mean padding, max_black 0.2, black_level 10 */
@@ -33,7 +35,7 @@ int prep_resize(int c, int h, int w, const float *in, int oh, int ow, float *out
 void prep_to_unit(float *x, long n);
 
 /* The whole pipeline on one decoded image: black fraction (on the image as read) -> planes ->
- * pad -> resize -> [-1, 1].  out holds [channels, S, S], S = o->size or max(w, h).
+ * pad -> resize -> [align] -> [-1, 1].  out holds [channels, S, S], S = o->size or max(w, h).
  * Returns 0 (kept), 1 (rejected: reason gets a short text, e.g. "black fraction 0.31 > 0.20"),
  * or -1 (out of memory). */
 int prep_image(const Image *img, const PrepOpts *o, float *out, char *reason, int reason_n);
