@@ -9,9 +9,9 @@
 #include <string.h>
 
 EncTrainOpts enc_train_defaults(void) {
-    return (EncTrainOpts){.steps = 2000, .batch = 8, .lr = 0.001f, .beta1 = 0.9f, .beta2 = 0.999f, .gen_frac = 0.5f, .recon = 1,
+    return (EncTrainOpts){.steps = 2000, .batch = 8, .lr = 0.005f, .beta1 = 0.9f, .beta2 = 0.999f, .gen_frac = 0.5f, .recon = 1,
                           .l2 = 1.0f, .perceptual = 0.8f, .delta_reg = 2e-4f, .adv = 0.1f, .lr_d = 2e-4f, .r1_gamma = 10.0f,
-                          .r1_every = 16, .consistency = 0.0f, .progressive_every = 0, .seed = 1};
+                          .r1_every = 16, .consistency = 1.0f, .progressive_every = 0, .seed = 1};
 }
 
 int enc_active(const EncTrainOpts *o, long step, int L) {

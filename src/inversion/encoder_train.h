@@ -21,14 +21,14 @@
 
 typedef struct EncTrainOpts {
     int steps, batch;               /* 2000, 8 */
-    float lr, beta1, beta2;         /* E's Adam: 0.001, 0.9, 0.999 */
+    float lr, beta1, beta2;         /* E's Adam: 0.005, 0.9, 0.999 */
     float gen_frac;                 /* share of generated images in a batch (0.5) */
     int recon;                      /* 1: L2 + perceptual reconstruction losses; 0: consistency alone (ALAE) */
     float l2, perceptual;           /* 1, 0.8 (e4e's lpips_lambda) */
     float delta_reg;                /* 2e-4 (e4e) */
     float adv, lr_d, r1_gamma;      /* 0.1, 2e-4 (e4e: 2e-5 with the encoder at 1e-4; the same ratio), 10 */
     int r1_every;                   /* 16 */
-    float consistency;              /* 0: off */
+    float consistency;              /* 1 (0: off); with lr 0.005 the CPU-budget setting of docs/inversion.md */
     int progressive_every;          /* 0: every offset from the start */
     uint64_t seed;
 } EncTrainOpts;
