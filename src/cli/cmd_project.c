@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 
 typedef struct {
-    const char *ckpt, *target, *outdir, *init;
+    const char *ckpt, *target, *outdir, *init, *lpips;
     ProjectOpts p;
     int batch, gif, no_ema, quiet;
 } ProjCli;
@@ -26,7 +26,8 @@ typedef struct {
 static void usage(void) {
     printf("usage: morphogan project --ckpt CKPT --target IMG_OR_DIR --outdir DIR [options]\n"
            "Finds the latent code of each image: the code whose generated image is closest to it (L2 + a perceptual\n"
-           "distance on the discriminator's features), by Adam with the reference projector's schedule (docs/inversion.md).\n"
+           "distance on the discriminator's features, or LPIPS-VGG), by Adam with the reference projector's schedule\n"
+           "(docs/inversion.md).\n"
            "  --ckpt FILE       checkpoint of morphogan train --cfg stylegan2 (G's EMA weights are used)\n"
            "  --target PATH     an image, or a folder of images (sub-folders = labels); each must have the\n"
            "                    generator's size and channel count (grey models take grey images)\n"
@@ -35,6 +36,8 @@ static void usage(void) {
            "  --space w|wplus   optimise one w (default) or one w per style slot (W+)\n"
            "  --steps N         Adam steps (1000)          --lr X          peak learning rate (0.1)\n"
            "  --l2 X            weight of the pixel L2 (1)  --perceptual X  weight of the perceptual distance (1)\n"
+           "  --lpips FILE      the perceptual distance on LPIPS-VGG (weights converted by tools/convert_lpips.py)\n"
+           "                    instead of the discriminator's features\n"
            "  --w-noise X       code noise at the start, times the spread of W (0.05; fades out over 75%% of the steps)\n"
            "  --noise-opt 0|1   also optimise the noise maps (autocorrelation penalty --noise-reg 1e5, renormalised)\n"
            "                    (writes noise.safetensors; default 0: the model's fixed noise)\n"
@@ -83,6 +86,7 @@ static int parse(int argc, char **argv, ProjCli *o) {
         } else if (!strcmp(a, "--steps")) { if (num(a, v, 1, 1e6, &x)) return -1; o->p.steps = (int)x; }
         else if (!strcmp(a, "--lr")) { if (num(a, v, 0, 100, &x)) return -1; o->p.lr = (float)x; }
         else if (!strcmp(a, "--l2")) { if (num(a, v, 0, 1e6, &x)) return -1; o->p.l2 = (float)x; }
+        else if (!strcmp(a, "--lpips")) o->lpips = v;
         else if (!strcmp(a, "--perceptual")) { if (num(a, v, 0, 1e6, &x)) return -1; o->p.perceptual = (float)x; }
         else if (!strcmp(a, "--w-noise")) { if (num(a, v, 0, 100, &x)) return -1; o->p.w_noise = (float)x; }
         else if (!strcmp(a, "--noise-opt")) { if (num(a, v, 0, 1, &x) || (x != 0 && x != 1)) return bad("--noise-opt is 0 or 1"); o->p.noise_opt = (int)x; }
@@ -149,6 +153,17 @@ int cmd_project(int argc, char **argv) {
             gan_model_free(&m);
             return 1;
         }
+    }
+    LpipsVgg vgg;
+    if (o.lpips) {
+        if (lpips_load(&vgg, o.lpips)) {
+            fprintf(stderr, "morphogan project: %s\n", mg_error_get());
+            npy_free(&init);
+            inv_images_free(&t);
+            gan_model_free(&m);
+            return 1;
+        }
+        o.p.lpips = &vgg;
     }
     WStats st;
     w_stats_compute(g, 10000, o.p.seed + 0x5eed, &st);
@@ -226,6 +241,7 @@ int cmd_project(int argc, char **argv) {
     w_stats_free(&st);
     npy_free(&init);
     inv_images_free(&t);
+    if (o.lpips) lpips_free(&vgg);
     gan_model_free(&m);
     return rc ? 1 : 0;
 }

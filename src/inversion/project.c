@@ -43,10 +43,10 @@ Tensor *projector_loss(const Projector *p, Tensor *ws, Tensor *const *noise, Ten
     Tensor *l2 = dist_l2(img, targets_tensor(p)), *perc = NULL;                          /* [n] */
     Tensor *per = mg_affine(l2, p->o.l2, 0);
     if (p->o.perceptual != 0) {
-        Tensor *f[SG2_MAX_BLOCKS + 1], *u[SG2_MAX_BLOCKS + 1];
-        sg2_d_features(g, img, f);
-        for (int l = 0; l < sg2_d_num_features(g); l++) u[l] = tensor_wrap(f[l]->ndim, f[l]->shape, p->target_unit[l]);
-        perc = perceptual_distance(sg2_d_num_features(g), f, u, NULL);
+        Tensor *f[PERC_MAX_FEATURES], *u[PERC_MAX_FEATURES];
+        perc_net_features(&p->perc, img, f);
+        for (int l = 0; l < perc_net_count(&p->perc); l++) u[l] = tensor_wrap(f[l]->ndim, f[l]->shape, p->target_unit[l]);
+        perc = perc_net_distance(&p->perc, f, u);
         per = mg_add(per, mg_affine(perc, p->o.perceptual, 0));
     }
     Tensor *loss = mg_sum_all(per);
@@ -59,12 +59,11 @@ Tensor *projector_loss(const Projector *p, Tensor *ws, Tensor *const *noise, Ten
 }
 
 static void compute_target_features(Projector *p) {
-    const Sg2 *g = p->g;
     int old = mg_set_grad_enabled(0);
     mg_step_reset();
-    Tensor *f[SG2_MAX_BLOCKS + 1];
-    sg2_d_features(g, targets_tensor(p), f);
-    for (int l = 0; l < sg2_d_num_features(g); l++) {
+    Tensor *f[PERC_MAX_FEATURES];
+    perc_net_features(&p->perc, targets_tensor(p), f);
+    for (int l = 0; l < perc_net_count(&p->perc); l++) {
         Tensor *u = perc_unit(f[l]);
         p->target_unit[l] = mg_xmalloc(tensor_numel(u) * sizeof(float));
         memcpy(p->target_unit[l], u->data, tensor_numel(u) * sizeof(float));
@@ -81,7 +80,9 @@ int projector_init(Projector *p, GanModel *m, const WStats *st, const float *tar
     if (o->steps < 1) return mg_error_set("--steps %d: at least 1", o->steps);
     if (n < 1) return mg_error_set("nothing to project");
     if (st->dim != g->s.w_dim) return mg_error_set("w statistics of size %d for a model with w of size %d", st->dim, g->s.w_dim);
-    *p = (Projector){.m = m, .g = g, .st = st, .o = *o, .n = n, .targets = targets, .rng = rng_new(o->seed)};
+    if (o->lpips && g->s.resolution < 16) return mg_error_set("LPIPS-VGG needs images of at least 16x16 (the model makes %dx%d)", g->s.resolution, g->s.resolution);
+    *p = (Projector){.m = m, .g = g, .st = st, .o = *o, .n = n, .targets = targets, .rng = rng_new(o->seed),
+                     .perc = {.d = g, .vgg = o->lpips}};
     const int L = g->num_ws, D = g->s.w_dim, nn = sg2_num_noise(g), rows = o->space == SPACE_W ? 1 : L;
     p->vars = params_new();
     p->v = o->space == SPACE_W ? params_add(p->vars, "w", TSHAPE(n, D)) : params_add(p->vars, "ws", TSHAPE(n, L, D));
@@ -153,10 +154,10 @@ void projector_finish(Projector *p, ProjectOut *out) {
     for (int k = 0; k < nn; k++) nz[k] = p->o.noise_opt ? p->noise[k] : sg2_noise_const(g, k);
     Tensor *img = sg2_synthesis_noise(g, ws, nz);
     Tensor *l2 = dist_l2(img, targets_tensor(p)), *l1 = dist_l1(img, targets_tensor(p));
-    Tensor *f[SG2_MAX_BLOCKS + 1], *u[SG2_MAX_BLOCKS + 1];
-    sg2_d_features(g, img, f);
-    for (int l = 0; l < sg2_d_num_features(g); l++) u[l] = tensor_wrap(f[l]->ndim, f[l]->shape, p->target_unit[l]);
-    Tensor *perc = perceptual_distance(sg2_d_num_features(g), f, u, NULL);
+    Tensor *f[PERC_MAX_FEATURES], *u[PERC_MAX_FEATURES];
+    perc_net_features(&p->perc, img, f);
+    for (int l = 0; l < perc_net_count(&p->perc); l++) u[l] = tensor_wrap(f[l]->ndim, f[l]->shape, p->target_unit[l]);
+    Tensor *perc = perc_net_distance(&p->perc, f, u);
     *out = p->out;
     out->n = n; out->L = L; out->D = D; out->C = g->s.channels; out->R = g->s.resolution;
     out->codes = mg_xmalloc((size_t)n * L * D * sizeof(float));
@@ -184,7 +185,7 @@ void projector_finish(Projector *p, ProjectOut *out) {
     }
     mg_set_grad_enabled(old);
     mg_step_reset();
-    for (int l = 0; l < sg2_d_num_features(g); l++) free(p->target_unit[l]);
+    for (int l = 0; l < perc_net_count(&p->perc); l++) free(p->target_unit[l]);
     params_free(p->vars);
     params_set_requires_grad(p->m->g_ps, 1);
     params_set_requires_grad(p->m->d_ps, 1);

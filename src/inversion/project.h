@@ -6,7 +6,7 @@
  *   - Gaussian noise added to the code at each step, std = w_std * w_noise * max(0, 1 - t / 0.75)^2
  *     (w_noise 0.05 in the reference);
  *   - loss per image = l2_weight * L2 + perc_weight * perceptual (inversion/perceptual.h, on the
- *     discriminator's features) + noise_reg * autocorrelation of the noise maps (inversion/noise_maps.h),
+ *     discriminator's features, or LPIPS-VGG's with o->lpips) + noise_reg * autocorrelation of the noise maps (inversion/noise_maps.h),
  *     summed over the batch: the images of a batch are independent problems (per-image losses; the
  *     networks process each image on its own);
  *   - optional noise-map optimisation (noise_opt): maps start as N(0, 1) draws, are optimised with the
@@ -16,6 +16,7 @@
  * gradients are not computed) and restored unfrozen on return. */
 #ifndef MG_PROJECT_H
 #define MG_PROJECT_H
+#include "inversion/perc_net.h"
 #include "inversion/w_stats.h"
 #include "optim/optim.h"
 #include "train/gan_model.h"
@@ -35,6 +36,7 @@ typedef struct ProjectOpts {
     float beta1, beta2;         /* 0.9, 0.999 */
     uint64_t seed;              /* noise maps' start and the code noise */
     int frame_every;            /* keep the reconstruction every k steps for an animation (0: none) */
+    const LpipsVgg *lpips;      /* the perceptual distance on LPIPS-VGG; NULL: on the discriminator's features */
 } ProjectOpts;
 
 ProjectOpts project_defaults(void);
@@ -71,7 +73,8 @@ typedef struct Projector {
     Tensor *noise[2 * SG2_MAX_BLOCKS];  /* noise_opt: maps [n,1,r,r]; else NULL */
     Adam opt;
     Rng rng;
-    float *target_unit[SG2_MAX_BLOCKS + 1];   /* unit D features of the targets (perceptual) */
+    PercNet perc;                       /* the perceptual distance's network */
+    float *target_unit[PERC_MAX_FEATURES];    /* its unit features of the targets */
     ProjectOut out;                     /* frames and loss filled while stepping */
     int max_frames;
 } Projector;
