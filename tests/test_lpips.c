@@ -7,7 +7,8 @@
  *   - the distance per image, grey and RGB: relative 1e-3 (our channel normalisation adds 1e-6 inside the
  *     square root where lpips adds 1e-10 outside it);
  *   - its gradient w.r.t. the image along a random direction against a central difference;
- *   - bad weight files, and `project --lpips` end to end on a tiny generator (and its one-line error). */
+ *   - bad weight files, and `project`, `train-encoder` and `encode --hybrid-steps` with --lpips end to end on a
+ *     tiny generator (and a one-line error for a missing weight file). */
 #include "cli_harness.h"
 #include "inversion/perc_net.h"
 #include "inversion/perceptual.h"
@@ -89,7 +90,7 @@ TEST(bad_weight_files) {
     CHECK(lpips_load(&bad, "fixtures/metrics.safetensors") == -1 && strstr(mg_error_get(), "features.0.weight"));
 }
 
-TEST(project_with_lpips) {
+TEST(commands_with_lpips) {
     char a[1600];
     snprintf(a, sizeof a, "train --cfg stylegan2 --data /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz --max-images 32 "
              "--resolution 32 --z-dim 8 --map-layers 2 --ch-base 64 --ch-max 8 --batch 8 --steps 2 --outdir %s/sg2", dir);
@@ -104,6 +105,15 @@ TEST(project_with_lpips) {
     snprintf(a, sizeof a, "project --ckpt %s/sg2/checkpoint.safetensors --target %s/img --outdir %s/proj --steps 4 "
              "--lpips %s/none.safetensors", dir, dir, dir, dir);
     CHECK(run(a) == 1 && one_line_error_with("none.safetensors"));
+    /* the encoder's loss and the hybrid's projector on LPIPS-VGG */
+    snprintf(a, sizeof a, "train-encoder --ckpt %s/sg2/checkpoint.safetensors --data %s/img --outdir %s/enc --steps 2 --batch 2 "
+             "--lpips %s/lpips.safetensors --quiet", dir, dir, dir, fx);
+    rc = run(a);
+    CHECK_MSG(rc == 0, "train-encoder --lpips exit %d", rc);
+    snprintf(a, sizeof a, "encode --enc %s/enc/encoder.safetensors --data %s/img --outdir %s/codes --hybrid-steps 2 "
+             "--lpips %s/lpips.safetensors --generated 0 --quiet", dir, dir, dir, fx);
+    rc = run(a);
+    CHECK_MSG(rc == 0, "encode --hybrid-steps --lpips exit %d", rc);
 }
 
 int main(void) {
@@ -126,7 +136,7 @@ int main(void) {
     RUN(features_and_distance_match_torch);
     RUN(gradient_along_a_direction);
     RUN(bad_weight_files);
-    RUN(project_with_lpips);
+    RUN(commands_with_lpips);
     if (loaded) lpips_free(&net);
     cli_end();
     return test_summary();

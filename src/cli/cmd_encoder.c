@@ -54,7 +54,7 @@ static int make_dir(const char *d) {
 /* ------------------------------------------------------------------ train-encoder */
 
 typedef struct {
-    const char *ckpt, *data, *outdir, *resume;
+    const char *ckpt, *data, *outdir, *resume, *lpips;
     EncTrainOpts t;
     int width, feat, snap, prog_set, quiet;
     double split;
@@ -77,6 +77,7 @@ static void train_usage(void) {
            "  --adv X                weight of the latent discriminator's loss (0.1; 0: no latent discriminator)\n"
            "  --lr-d X (2e-4)  --r1-gamma X (10)   the latent discriminator's Adam and R1 (every 16 steps)\n"
            "  --consistency X        ALAE-style |w - E(G(w))|^2 on the generated images (1; 0: off)\n"
+           "  --lpips FILE           perceptual loss on LPIPS-VGG (tools/convert_lpips.py) instead of D's features\n"
            "  --recon 0|1            reconstruction losses (1); --recon 0 --consistency 1: consistency alone\n"
            "  --progressive-every K  release one offset every K steps (default steps / (2 (L-1)); 0: all at once)\n"
            "  --width N (32)  --feat N (64)     backbone and pyramid/head channels\n"
@@ -97,6 +98,7 @@ static int train_parse(int argc, char **argv, TrainEncCli *o) {
         else if (!strcmp(a, "--data")) o->data = v;
         else if (!strcmp(a, "--outdir")) o->outdir = v;
         else if (!strcmp(a, "--resume")) o->resume = v;
+        else if (!strcmp(a, "--lpips")) o->lpips = v;
         else if (!strcmp(a, "--steps")) { if (num(a, v, 0, 1e8, &x)) return -1; o->t.steps = (int)x; }
         else if (!strcmp(a, "--batch")) { if (num(a, v, 1, 4096, &x)) return -1; o->t.batch = (int)x; }
         else if (!strcmp(a, "--lr")) { if (num(a, v, 0, 10, &x)) return -1; o->t.lr = (float)x; }
@@ -232,6 +234,11 @@ int cmd_train_encoder(int argc, char **argv) {
         if (o.t.adv > 0) latent_disc_init(&ld, g->s.w_dim, 256, &init);
         w_stats_free(&st);
     }
+    LpipsVgg vgg;
+    if (o.lpips) {
+        if (lpips_load(&vgg, o.lpips)) { fprintf(stderr, "morphogan train-encoder: %s\n", mg_error_get()); return 1; }
+        o.t.lpips = &vgg;
+    }
     EncTrainer t;
     if (enc_trainer_init(&t, &m, &e, ld.ps ? &ld : NULL, train, n_train, &o.t)) {
         fprintf(stderr, "morphogan train-encoder: %s\n", mg_error_get());
@@ -288,6 +295,7 @@ int cmd_train_encoder(int argc, char **argv) {
     inv_images_free(&im);
     encoder_free(&e);
     latent_disc_free(&ld);
+    if (o.lpips) lpips_free(&vgg);
     gan_model_free(&m);
     return rc ? 1 : 0;
 }
@@ -295,7 +303,8 @@ int cmd_train_encoder(int argc, char **argv) {
 /* ------------------------------------------------------------------ encode */
 
 typedef struct {
-    const char *enc, *ckpt, *data, *outdir, *codes;
+    const char *enc, *ckpt, *data, *outdir, *codes, *lpips;
+    const LpipsVgg *vgg;        /* loaded from lpips: the hybrid's perceptual distance */
     int hybrid_steps, hybrid_max, hybrid_batch, morpho, grid, quiet, generated;
     float hybrid_lr;
     double split;
@@ -317,6 +326,8 @@ static void encode_usage(void) {
            "  --hybrid-steps K        also refine the encoder's codes by K projector steps in W+ (lr --hybrid-lr 0.05,\n"
            "                          the reference schedule, no code noise) on at most --hybrid-max validation images (64)\n"
            "                          and compare: recon/hybrid.csv, recon/hybrid_grid.png\n"
+           "  --lpips FILE            the hybrid's perceptual distance on LPIPS-VGG (tools/convert_lpips.py) instead of\n"
+           "                          D's features (the reported perceptual columns stay on D's features)\n"
            "  --codes encoder|hybrid  what codes.npy holds (encoder); hybrid refines every image (slow: K steps each)\n"
            "  --morpho-check          measure length and bending of the validation images and of their reconstructions\n"
            "                          (outline morphometrics): median relative length error, bending r; recon/morpho.csv\n");
@@ -342,6 +353,7 @@ static int encode_parse(int argc, char **argv, EncodeCli *o) {
             o->codes = v;
         } else if (!strcmp(a, "--hybrid-steps")) { if (num(a, v, 0, 1e6, &x)) return -1; o->hybrid_steps = (int)x; }
         else if (!strcmp(a, "--hybrid-max")) { if (num(a, v, 1, 1e9, &x)) return -1; o->hybrid_max = (int)x; }
+        else if (!strcmp(a, "--lpips")) o->lpips = v;
         else if (!strcmp(a, "--hybrid-lr")) { if (num(a, v, 0, 10, &x)) return -1; o->hybrid_lr = (float)x; }
         else if (!strcmp(a, "--hybrid-batch")) { if (num(a, v, 1, 4096, &x)) return -1; o->hybrid_batch = (int)x; }
         else if (!strcmp(a, "--grid")) { if (num(a, v, 1, 4096, &x)) return -1; o->grid = (int)x; }
@@ -366,6 +378,7 @@ static int hybrid_refine(GanModel *m, const WStats *st, const float *x, int n, f
     po.steps = o->hybrid_steps;
     po.lr = o->hybrid_lr;
     po.w_noise = 0;
+    po.lpips = o->vgg;
     for (int b0 = 0; b0 < n; b0 += o->hybrid_batch) {
         const int k = n - b0 < o->hybrid_batch ? n - b0 : o->hybrid_batch;
         ProjectOut r;
@@ -507,6 +520,11 @@ int cmd_encode(int argc, char **argv) {
     enc_encode(&m, &ef.e, im.x, n, ef.active, codes, rec, l1, l2, pc);
     if (!o.quiet) printf("encoded %d images in %.1f s (%d offsets active)\n", n, now_s() - t0, ef.active);
     WStats st = {0};
+    LpipsVgg vgg;
+    if (o.hybrid_steps > 0 && o.lpips) {
+        if (lpips_load(&vgg, o.lpips)) { fprintf(stderr, "morphogan encode: %s\n", mg_error_get()); return 1; }
+        o.vgg = &vgg;
+    }
     if (o.hybrid_steps > 0) w_stats_compute(g, 10000, 0x5eed, &st);
     if (!strcmp(o.codes, "hybrid")) {
         if (hybrid_refine(&m, &st, im.x, n, codes, &o)) rc = -1;
@@ -582,6 +600,7 @@ int cmd_encode(int argc, char **argv) {
     free(codes); free(rec); free(l1); free(l2); free(pc); free(dn);
     free(is_val);
     inv_images_free(&im);
+    if (o.vgg) lpips_free(&vgg);
     gan_model_free(&m);
     enc_file_free(&ef);
     return rc ? 1 : 0;

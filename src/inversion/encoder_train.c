@@ -1,5 +1,6 @@
 /* Training and using the encoder (see encoder_train.h). */
 #include "inversion/encoder_train.h"
+#include "inversion/perc_net.h"
 #include "core/error.h"
 #include "inversion/perceptual.h"
 #include "models/sg2_features.h"
@@ -62,18 +63,18 @@ static Tensor *const_noise_synthesis(const Sg2 *g, Tensor *ws) {
 }
 
 /* unit D features of images, as constants (no graph) */
-static void unit_features(const Sg2 *g, Tensor *x, Tensor **u) {
+static void unit_features(const PercNet *pn, Tensor *x, Tensor **u) {
     int old = mg_set_grad_enabled(0);
-    Tensor *f[SG2_MAX_BLOCKS + 1];
-    sg2_d_features(g, x, f);
-    for (int l = 0; l < sg2_d_num_features(g); l++) u[l] = perc_unit(f[l]);
+    Tensor *f[PERC_MAX_FEATURES];
+    perc_net_features(pn, x, f);
+    for (int l = 0; l < perc_net_count(pn); l++) u[l] = perc_unit(f[l]);
     mg_set_grad_enabled(old);
 }
 
-static Tensor *perc_to(const Sg2 *g, Tensor *y, Tensor *const *ux) {
-    Tensor *f[SG2_MAX_BLOCKS + 1];
-    sg2_d_features(g, y, f);
-    return perceptual_distance(sg2_d_num_features(g), f, ux, NULL);
+static Tensor *perc_to(const PercNet *pn, Tensor *y, Tensor *const *ux) {
+    Tensor *f[PERC_MAX_FEATURES];
+    perc_net_features(pn, y, f);
+    return perc_net_distance(pn, f, ux);
 }
 
 /* the batch: generated images (and their w) in rows nr..B-1, real ones in rows 0..nr-1 */
@@ -151,13 +152,14 @@ EncStepStats enc_train_step(EncTrainer *t) {
     Tensor *loss = mg_affine(mg_mean_all(dn), o->delta_reg, 0);
     st.dreg = tensor_item(mg_mean_all(dn));
     if (o->recon) {
-        Tensor *y = const_noise_synthesis(g, codes), *ux[SG2_MAX_BLOCKS + 1];
+        Tensor *y = const_noise_synthesis(g, codes), *ux[PERC_MAX_FEATURES];
+        const PercNet pn = {.d = g, .vgg = o->lpips};
         Tensor *l2 = mg_mean_all(dist_l2(y, x));
         loss = mg_add(loss, mg_affine(l2, o->l2, 0));
         st.l2 = tensor_item(l2);
         if (o->perceptual > 0) {
-            unit_features(g, x, ux);
-            Tensor *pc = mg_mean_all(perc_to(g, y, ux));
+            unit_features(&pn, x, ux);
+            Tensor *pc = mg_mean_all(perc_to(&pn, y, ux));
             loss = mg_add(loss, mg_affine(pc, o->perceptual, 0));
             st.perc = tensor_item(pc);
         }
@@ -204,13 +206,14 @@ void enc_decode(GanModel *m, const float *codes, const float *x, int n, float *r
         const int k = n - i0 < ENC_CHUNK ? n - i0 : ENC_CHUNK;
         mg_step_reset();
         Tensor *ws = tensor_wrap(TSHAPE(k, L, D), (float *)codes + (size_t)i0 * L * D);
-        Tensor *xt = tensor_wrap(TSHAPE(k, C, R, R), (float *)x + (size_t)i0 * in), *ux[SG2_MAX_BLOCKS + 1];
+        Tensor *xt = tensor_wrap(TSHAPE(k, C, R, R), (float *)x + (size_t)i0 * in), *ux[PERC_MAX_FEATURES];
+        const PercNet pn = {.d = g};            /* reported distances: always on D's features */
         Tensor *y = const_noise_synthesis(g, ws);
         if (recon) memcpy(recon + (size_t)i0 * in, y->data, (size_t)k * in * sizeof(float));
         Tensor *a = dist_l1(y, xt), *b = dist_l2(y, xt), *c = NULL;
         if (perc) {
-            unit_features(g, xt, ux);
-            c = perc_to(g, y, ux);
+            unit_features(&pn, xt, ux);
+            c = perc_to(&pn, y, ux);
         }
         for (int i = 0; i < k; i++) {
             if (l1) l1[i0 + i] = a->data[i];

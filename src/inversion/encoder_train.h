@@ -17,6 +17,7 @@
 #include "inversion/encoder.h"
 #include "optim/optim.h"
 #include "train/gan_model.h"
+#include "models/lpips_vgg.h"
 #include <stdint.h>
 
 typedef struct EncTrainOpts {
@@ -30,6 +31,8 @@ typedef struct EncTrainOpts {
     int r1_every;                   /* 16 */
     float consistency;              /* 1 (0: off); with lr 0.005 the CPU-budget setting of docs/inversion.md */
     int progressive_every;          /* 0: every offset from the start */
+    const LpipsVgg *lpips;          /* the perceptual loss on LPIPS-VGG; NULL: on D's features (reported
+                                     * distances, enc_encode / enc_decode, always use D's features) */
     uint64_t seed;
 } EncTrainOpts;
 
