@@ -5,7 +5,9 @@ BLAS_INC = /usr/include/x86_64-linux-gnu/openblas-openmp
 BLAS_LIB = /usr/lib/x86_64-linux-gnu/openblas-openmp
 OPT     ?= -O3 -march=native -ffp-contract=fast
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -fopenmp -Isrc -I$(BLAS_INC) $(OPT) $(EXTRA)
-LDLIBS  += -L$(BLAS_LIB) -Wl,-rpath,$(BLAS_LIB) -lopenblas -llinear -lcjson -lpng -ljpeg -ltiff -lz -lm -fopenmp
+RSVG    := $(shell pkg-config --cflags librsvg-2.0 2>/dev/null)
+LDLIBS  += -L$(BLAS_LIB) -Wl,-rpath,$(BLAS_LIB) -lopenblas -llinear -lcjson -lpng -ljpeg -ltiff -lz -lm -fopenmp \
+           $(shell pkg-config --libs librsvg-2.0 2>/dev/null)
 BUILD   ?= build
 
 LIB_SRC  = $(filter-out src/cli/%,$(shell find src -name '*.c' | sort))
@@ -23,6 +25,8 @@ all: $(BUILD)/morphogan $(TESTS) $(BENCHES)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/src/report/svg_png.o: CFLAGS += $(RSVG)     # librsvg's (and glib's, cairo's) headers: this file only
 
 $(BUILD)/libmorphogan.a: $(LIB_OBJ)
 	@rm -f $@; ar rcs $@ $^

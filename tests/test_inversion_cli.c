@@ -135,6 +135,7 @@ TEST(train_encoder_and_encode_write_the_latent_table) {
              "--outdir %s/x", dir, dir, dir, dir);
     CHECK(run(a) == 1 && one_line_error_with("codes [3,8,8], expected [1,8,8]"));
     CHECK(exists("codes/recon/grid.png") && exists("codes/recon/hybrid.csv") && exists("codes/recon/morpho.csv"));
+    CHECK(exists("codes/recon/l1_density.png"));    /* the error densities by class, rendered by librsvg */
     /* errors */
     snprintf(a, sizeof a, "encode --enc %s/sg2/checkpoint.safetensors --data %s/grey32 --outdir %s/x", dir, dir, dir);
     CHECK(run(a) == 1 && one_line_error_with("not an encoder checkpoint"));
@@ -142,7 +143,7 @@ TEST(train_encoder_and_encode_write_the_latent_table) {
     CHECK(run(a) == 1 && one_line_error_with("RGB image (3 channels)"));
     snprintf(a, sizeof a, "encode --enc %s/enc/encoder.safetensors --data %s/grey32 --outdir %s/x --codes hybrid", dir, dir, dir);
     CHECK(run(a) == 2 && one_line_error_with("--hybrid-steps"));
-    snprintf(a, sizeof a, "train-encoder --ckpt %s/sg2/checkpoint.safetensors --outdir %s/x --recon 0", dir, dir);
+    snprintf(a, sizeof a, "train-encoder --ckpt %s/sg2/checkpoint.safetensors --outdir %s/x --recon 0 --consistency 0", dir, dir);
     CHECK(run(a) == 2 && one_line_error_with("--consistency"));
     snprintf(a, sizeof a, "train-encoder --ckpt %s/sg2/checkpoint.safetensors --data %s/grey28 --outdir %s/x", dir, dir, dir);
     CHECK(run(a) == 1 && one_line_error_with("28x28 image"));

@@ -3,7 +3,7 @@
 # Quiet when everything is already there.
 set -e
 PKGS="build-essential libopenblas-openmp-dev liblapack-dev libpng-dev libjpeg62-turbo-dev libtiff-dev zlib1g-dev libcjson-dev liblinear-dev
-      python3 python3-numpy python3-torch python3-scipy python3-sklearn python3-pil python3-torchvision dataset-fashion-mnist chromium"
+      python3 python3-numpy python3-torch python3-scipy python3-sklearn python3-pil python3-torchvision dataset-fashion-mnist chromium librsvg2-dev"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

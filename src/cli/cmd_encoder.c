@@ -4,6 +4,8 @@
  * hybrid (encoder + short optimisation) and the morphology check. */
 #include "cli/commands.h"
 #include "core/error.h"
+#include "report/figures.h"
+#include "report/svg_png.h"
 #include "inversion/ablation.h"
 #include "inversion/encoder_io.h"
 #include "inversion/inv_io.h"
@@ -429,7 +431,31 @@ static int write_morpho_csv(const char *path, const InvImages *im, const int *id
     return fclose(f) ? mg_error_set("%s: write failed", path) : 0;
 }
 
-/* recon/errors.csv: the data set's images, then ng generated images (label and split "generated") */
+/* recon/l1_density.png: kernel-density curves of the per-image L1 error by label (the classes, then
+ * "generated"), as in the study; the same figure as the report's, rendered to PNG */
+static int write_l1_density(const char *path, int N, char *const *label, const float *l1) {
+    const char *names[64];
+    int ng = 0, *grp = mg_xmalloc(sizeof(int) * N);
+    double *v = mg_xmalloc(sizeof(double) * N);
+    for (int i = 0; i < N; i++) {
+        int k = 0;
+        while (k < ng && strcmp(names[k], label[i])) k++;
+        if (k == ng && ng < 64) names[ng++] = label[i];
+        grp[i] = k < 64 ? k : 63;
+        v[i] = l1[i];
+    }
+    StrBuf b = {0};
+    fig_densities(&b, v, grp, N, names, ng, "per-image L1 error of the reconstruction", KDE_SCOTT,
+                  "reconstruction error densities by class");
+    int rc = svg_write_png(sb_str(&b), b.len, 2.0, path);
+    sb_free(&b);
+    free(grp);
+    free(v);
+    return rc;
+}
+
+/* recon/errors.csv: the data set's images, then ng generated images (label and split "generated");
+ * recon/l1_density.png beside it */
 static int write_errors_with_generated(const char *path, GanModel *m, const EncFile *ef, const InvImages *im, const int *is_val,
                                        const float *l1, const float *l2, const float *pc, const float *dn, int ng) {
     Sg2 *g = gan_stylegan2_net(m);
@@ -470,6 +496,10 @@ static int write_errors_with_generated(const char *path, GanModel *m, const EncF
         free(x); free(codes); free(seeds);
     }
     int rc = inv_write_errors_csv(path, N, file, label, (const char *const *)split, a, b, c, d);
+    char png[4200];
+    const char *slash = strrchr(path, '/');
+    snprintf(png, sizeof png, "%.*sl1_density.png", slash ? (int)(slash - path + 1) : 0, path);
+    if (!rc) rc = write_l1_density(png, N, label, a);
     for (int i = 0; i < N; i++) { free(file[i]); free(label[i]); free(split[i]); }
     free(file); free(label); free(split); free(a); free(b); free(c); free(d);
     return rc;
