@@ -12,6 +12,7 @@
 #include "inversion/inv_model.h"
 #include "inversion/morpho_check.h"
 #include "inversion/project.h"
+#include "inversion/recon_fid.h"
 #include "models/stylegan2.h"
 #include "train/model_stylegan2.h"
 #include "train/sg2_sample.h"
@@ -431,6 +432,35 @@ static int write_morpho_csv(const char *path, const InvImages *im, const int *id
     return fclose(f) ? mg_error_set("%s: write failed", path) : 0;
 }
 
+/* the reconstruction FID in the morphometric space: all validation images, then each label among them */
+static void print_recon_fid(const InvImages *im, const int *vidx, int nv, const float *vx, const float *vrec, int C, int R) {
+    const size_t in = (size_t)C * R * R;
+    float *a = mg_xmalloc((size_t)(nv ? nv : 1) * in * sizeof(float)), *b = mg_xmalloc((size_t)(nv ? nv : 1) * in * sizeof(float));
+    for (int q = -1; q < nv; q++) {              /* q = -1: every validation image; else the label of image q, once */
+        const char *lab = q < 0 ? NULL : im->label[vidx[q]];
+        int first = 1;
+        for (int j = 0; q >= 0 && j < q && first; j++) first = strcmp(im->label[vidx[j]], lab) != 0;
+        if (!first) continue;
+        int k = 0;
+        for (int i = 0; i < nv; i++)
+            if (!lab || !strcmp(im->label[vidx[i]], lab)) {
+                memcpy(a + (size_t)k * in, vx + (size_t)i * in, in * sizeof(float));
+                memcpy(b + (size_t)k * in, vrec + (size_t)i * in, in * sizeof(float));
+                k++;
+            }
+        if (lab && k == nv) break;               /* one label only: the same as "all" */
+        double fid;
+        long na, nb;
+        if (recon_fid_morpho(a, b, k, C, R, &fid, &na, &nb))
+            printf("reconstruction FID (morphometric features), %s: not computed (%s)\n", lab ? lab : "all", mg_error_get());
+        else
+            printf("reconstruction FID (morphometric features, z-scored by the images'), %s: %.3f (%ld images, %ld reconstructions "
+                   "measured)\n", lab ? lab : "all", fid, na, nb);
+    }
+    free(a);
+    free(b);
+}
+
 /* recon/l1_density.png: kernel-density curves of the per-image L1 error by label (the classes, then
  * "generated"), as in the study; the same figure as the report's, rendered to PNG */
 static int write_l1_density(const char *path, int N, char *const *label, const float *l1) {
@@ -623,6 +653,7 @@ int cmd_encode(int argc, char **argv) {
         snprintf(p, sizeof p, "%s/recon/morpho.csv", o.outdir);
         if (write_morpho_csv(p, &im, vidx, nv, rows)) rc = -1;
         free(rows);
+        print_recon_fid(&im, vidx, nv, vx, vrec, C, R);
     }
     if (rc) fprintf(stderr, "morphogan encode: %s\n", mg_error_get());
     free(vx); free(vrec); free(vidx);
