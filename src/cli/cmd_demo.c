@@ -89,7 +89,7 @@ static double csv_lookup(const char *path, const char *k1, const char *v1, const
 }
 
 static void usage(void) {
-    printf("usage: morphogan demo [--outdir out/demo] [--n 3000] [--kimg 24] [--encoder-steps 1500] [--seed 1] [--threads 2]\n"
+    printf("usage: morphogan demo [--outdir out/demo] [--n 3000] [--kimg 36] [--encoder-steps 2000] [--seed 1] [--threads 2]\n"
            "The end-to-end study on synthetic diatoms with a known treatment effect: synthesise --n images (control and\n"
            "treated) -> align the cells (dataset --align: one position, direction and side of bending) -> train a\n"
            "StyleGAN2-style generator for --kimg thousand images -> train an e4e-style encoder ->\n"
@@ -101,8 +101,8 @@ static void usage(void) {
 
 int cmd_demo(int argc, char **argv) {
     DemoOpts o = {.out = "out/demo"};
-    snprintf(o.kimg, sizeof o.kimg, "24");
-    snprintf(o.enc_steps, sizeof o.enc_steps, "1500");
+    snprintf(o.kimg, sizeof o.kimg, "36");
+    snprintf(o.enc_steps, sizeof o.enc_steps, "2000");
     snprintf(o.threads, sizeof o.threads, "%d", mg_get_threads());     /* --threads N was taken by main() */
     snprintf(o.seed, sizeof o.seed, "1");
     snprintf(o.n, sizeof o.n, "3000");
@@ -154,7 +154,8 @@ int cmd_demo(int argc, char **argv) {
     const char *enc_new[] = {"train-encoder", "--ckpt", ckpt, "--data", data, "--outdir", enc_dir, "--steps", o.enc_steps, "--seed", o.seed, NULL};
     const char *enc_resume[] = {"train-encoder", "--resume", enc, "--steps", o.enc_steps, NULL};
     if (run_stage(&o, "train-encoder", !stage_done(&o, "train-encoder") && exists(enc) ? enc_resume : enc_new)) return 1;
-    const char *encode[] = {"encode", "--enc", enc, "--data", data, "--outdir", o.out, "--morpho-check", NULL};
+    const char *encode[] = {"encode", "--enc", enc, "--data", data, "--outdir", o.out, "--morpho-check", "--hybrid-steps", "100",
+                            "--hybrid-max", "32", NULL};
     if (run_stage(&o, "encode", encode)) return 1;
     const char *analyze[] = {"analyze", "--table", o.out, "--out", analysis, "--seed", o.seed, NULL};
     if (run_stage(&o, "analyze", analyze)) return 1;
