@@ -23,15 +23,15 @@ TEST(toy_demo_runs_every_stage_and_resumes) {
     count_lines("out.txt", "latent linear SVM accuracy", &m);
     CHECK(m == 1);
     const char *made[] = {".stage_synth", ".stage_align", ".stage_train", ".stage_train-encoder", ".stage_encode",
-                          ".stage_analyze", ".stage_walk", ".stage_report", "aligned/dataset.csv", "data/truth.csv",
+                          ".stage_analyze", ".stage_analyze-hybrid", ".stage_walk", ".stage_report", "aligned/dataset.csv", "data/truth.csv",
                           "checkpoint.safetensors", "encoder/encoder.safetensors", "codes.npy",
-                          "analysis/direction_mean_diff.npy", "effect.csv", "report.html"};
+                          "hybrid/codes.npy", "hybrid/analysis/direction_mean_diff.npy", "effect.csv", "report.html"};
     for (size_t k = 0; k < sizeof made / sizeof *made; k++) CHECK_MSG(exists_in(made[k]), "missing %s", made[k]);
     /* again: nothing to redo */
     rc = run(a);
     CHECK(rc == 0);
     count_lines("out.txt", "done before", &m);
-    CHECK_MSG(m == 8, "%d stages skipped, expected 8", m);
+    CHECK_MSG(m == 9, "%d stages skipped, expected 9", m);
 }
 
 TEST(bad_option_is_one_line) {

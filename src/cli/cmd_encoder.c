@@ -308,6 +308,7 @@ int cmd_train_encoder(int argc, char **argv) {
 typedef struct {
     const char *enc, *ckpt, *data, *outdir, *codes, *lpips;
     const LpipsVgg *vgg;        /* loaded from lpips: the hybrid's perceptual distance */
+    int hybrid_table;           /* > 0: the hybrid on up to this many validation images of each class, written as OUT/hybrid */
     int hybrid_steps, hybrid_max, hybrid_batch, morpho, grid, quiet, generated;
     float hybrid_lr;
     double split;
@@ -329,6 +330,9 @@ static void encode_usage(void) {
            "  --hybrid-steps K        also refine the encoder's codes by K projector steps in W+ (lr --hybrid-lr 0.05,\n"
            "                          the reference schedule, no code noise) on at most --hybrid-max validation images (64)\n"
            "                          and compare: recon/hybrid.csv, recon/hybrid_grid.png\n"
+           "  --hybrid-table K        the hybrid on up to K validation images of each class instead (--hybrid-max ignored),\n"
+           "                          also written as a latent table OUT/hybrid/ (codes.npy, table.csv): codes that keep\n"
+           "                          the shapes better than the encoder's (bending slope ~0.9 vs ~0.5), for analyze/walk\n"
            "  --lpips FILE            the hybrid's perceptual distance on LPIPS-VGG (tools/convert_lpips.py) instead of\n"
            "                          D's features (the reported perceptual columns stay on D's features)\n"
            "  --codes encoder|hybrid  what codes.npy holds (encoder); hybrid refines every image (slow: K steps each)\n"
@@ -355,6 +359,7 @@ static int encode_parse(int argc, char **argv, EncodeCli *o) {
             if (strcmp(v, "encoder") && strcmp(v, "hybrid")) return bad("--codes is encoder or hybrid");
             o->codes = v;
         } else if (!strcmp(a, "--hybrid-steps")) { if (num(a, v, 0, 1e6, &x)) return -1; o->hybrid_steps = (int)x; }
+        else if (!strcmp(a, "--hybrid-table")) { if (num(a, v, 1, 1e9, &x)) return -1; o->hybrid_table = (int)x; }
         else if (!strcmp(a, "--hybrid-max")) { if (num(a, v, 1, 1e9, &x)) return -1; o->hybrid_max = (int)x; }
         else if (!strcmp(a, "--lpips")) o->lpips = v;
         else if (!strcmp(a, "--hybrid-lr")) { if (num(a, v, 0, 10, &x)) return -1; o->hybrid_lr = (float)x; }
@@ -369,6 +374,7 @@ static int encode_parse(int argc, char **argv, EncodeCli *o) {
     if (!o->data) return bad("which images? add --data DIR");
     if (!o->outdir) return bad("where to? add --outdir DIR");
     if (!strcmp(o->codes, "hybrid") && o->hybrid_steps < 1) return bad("--codes hybrid needs --hybrid-steps K (e.g. 100)");
+    if (o->hybrid_table > 0 && o->hybrid_steps < 1) return bad("--hybrid-table needs --hybrid-steps K (e.g. 100)");
     return 0;
 }
 
@@ -418,8 +424,8 @@ static void print_class_table(const InvImages *im, const int *is_val, const floa
 
 static void print_morpho(const char *what, const MorphoCheck *c) {
     printf("morpho check (%s): %d validation images, %d measured in both; length: median relative error %.2f%% "
-           "(target < 5%%), r = %.3f; bending: r = %.3f (target > 0.8)\n",
-           what, c->n, c->n_ok, 100 * c->len_median_rel_err, c->len_r, c->bend_r);
+           "(target < 5%%), r = %.3f; bending: r = %.3f (target > 0.8), slope %.2f\n",
+           what, c->n, c->n_ok, 100 * c->len_median_rel_err, c->len_r, c->bend_r, c->bend_slope);
 }
 
 static int write_morpho_csv(const char *path, const InvImages *im, const int *idx, int n, const MorphoPair *rows) {
@@ -611,38 +617,68 @@ int cmd_encode(int argc, char **argv) {
         memcpy(vrec + (size_t)i * in, rec + (size_t)vidx[i] * in, in * sizeof(float));
     }
     if (!rc && o.hybrid_steps > 0 && strcmp(o.codes, "hybrid")) {
-        const int nh = nv < o.hybrid_max ? nv : o.hybrid_max;
-        float *hc = mg_xmalloc((size_t)nh * cn * sizeof(float)), *hrec = mg_xmalloc((size_t)nh * in * sizeof(float));
-        float *hl1 = mg_xmalloc(sizeof(float) * nh), *hl2 = mg_xmalloc(sizeof(float) * nh), *hpc = mg_xmalloc(sizeof(float) * nh);
-        for (int i = 0; i < nh; i++) memcpy(hc + (size_t)i * cn, codes + (size_t)vidx[i] * cn, cn * sizeof(float));
+        /* the images refined: the first --hybrid-max validation images, or up to --hybrid-table of each class;
+         * hsel[i] = row of vx / vidx */
+        int nh = 0, *hsel = mg_xmalloc(sizeof(int) * (nv ? nv : 1));
+        for (int i = 0; i < nv; i++) {
+            if (o.hybrid_table <= 0) { if (nh < o.hybrid_max) hsel[nh++] = i; continue; }
+            int same = 0;
+            for (int j = 0; j < nh; j++) same += !strcmp(im.label[vidx[hsel[j]]], im.label[vidx[i]]);
+            if (same < o.hybrid_table) hsel[nh++] = i;
+        }
+        float *hx = mg_xmalloc((size_t)(nh ? nh : 1) * in * sizeof(float));
+        for (int i = 0; i < nh; i++) memcpy(hx + (size_t)i * in, vx + (size_t)hsel[i] * in, in * sizeof(float));
+        float *hc = mg_xmalloc((size_t)(nh ? nh : 1) * cn * sizeof(float)), *hrec = mg_xmalloc((size_t)(nh ? nh : 1) * in * sizeof(float));
+        float *hl1 = mg_xmalloc(sizeof(float) * (nh ? nh : 1)), *hl2 = mg_xmalloc(sizeof(float) * (nh ? nh : 1));
+        float *hpc = mg_xmalloc(sizeof(float) * (nh ? nh : 1));
+        for (int i = 0; i < nh; i++) memcpy(hc + (size_t)i * cn, codes + (size_t)vidx[hsel[i]] * cn, cn * sizeof(float));
         const double th = now_s();
-        if (hybrid_refine(&m, &st, vx, nh, hc, &o)) rc = -1;
+        int *hidx = mg_xmalloc(sizeof(int) * (nh ? nh : 1));            /* rows of im */
+        for (int i = 0; i < nh; i++) hidx[i] = vidx[hsel[i]];
+        if (hybrid_refine(&m, &st, hx, nh, hc, &o)) rc = -1;
         else {
-            enc_decode(&m, hc, vx, nh, hrec, hl1, hl2, hpc);
+            enc_decode(&m, hc, hx, nh, hrec, hl1, hl2, hpc);
             snprintf(p, sizeof p, "%s/recon/hybrid.csv", o.outdir);
             FILE *f = fopen(p, "w");
             int better = 0;
             if (f) fprintf(f, "file,label,l2_encoder,l2_hybrid,perceptual_encoder,perceptual_hybrid\n");
             for (int i = 0; i < nh; i++) {
-                const int j = vidx[i];
+                const int j = hidx[i];
                 better += hl2[i] < l2[j];
                 if (f) fprintf(f, "%s,%s,%.6g,%.6g,%.6g,%.6g\n", im.file[j], im.label[j], l2[j], hl2[i], pc[j], hpc[i]);
             }
             if (f) fclose(f);
             snprintf(p, sizeof p, "%s/recon/hybrid_grid.png", o.outdir);
-            if (inv_write_pair_grid(p, vx, hrec, nh < o.grid ? nh : o.grid, C, R, 4)) rc = -1;
+            if (inv_write_pair_grid(p, hx, hrec, nh < o.grid ? nh : o.grid, C, R, 4)) rc = -1;
             printf("hybrid (%d steps, %d validation images, %.0f s): mean L2 %.5f -> %.5f, perceptual %.4f -> %.4f; "
                    "L2 lower for %d of %d images\n",
-                   o.hybrid_steps, nh, now_s() - th, mean_of(l2, vidx, nh), mean_of(hl2, NULL, nh), mean_of(pc, vidx, nh),
+                   o.hybrid_steps, nh, now_s() - th, mean_of(l2, hidx, nh), mean_of(hl2, NULL, nh), mean_of(pc, hidx, nh),
                    mean_of(hpc, NULL, nh), better, nh);
             if (o.morpho) {
-                MorphoPair *rows = mg_xmalloc(sizeof(MorphoPair) * nh);
+                MorphoPair *rows = mg_xmalloc(sizeof(MorphoPair) * (nh ? nh : 1));
                 MorphoCheck mc;
-                morpho_check(vx, hrec, nh, C, R, rows, &mc);
+                morpho_check(hx, hrec, nh, C, R, rows, &mc);
                 print_morpho("hybrid", &mc);
                 free(rows);
             }
+            if (!rc && o.hybrid_table > 0) {        /* OUT/hybrid: alternate rows of each class train / val */
+                char **hf = mg_xmalloc(sizeof(char *) * (nh ? nh : 1)), **hl = mg_xmalloc(sizeof(char *) * (nh ? nh : 1));
+                int *hs = mg_xmalloc(sizeof(int) * (nh ? nh : 1));
+                for (int i = 0; i < nh; i++) {
+                    int before = 0;
+                    for (int k = 0; k < i; k++) before += !strcmp(im.label[hidx[k]], im.label[hidx[i]]);
+                    hf[i] = im.file[hidx[i]];
+                    hl[i] = im.label[hidx[i]];
+                    hs[i] = before % 2;
+                }
+                snprintf(p, sizeof p, "%s/hybrid", o.outdir);
+                if (make_dir(p) || inv_write_latent_table(p, nh, L, D, hc, hf, hl, hs)) rc = -1;
+                else if (!o.quiet) printf("%s: the hybrid codes of %d validation images (up to %d per class) as a latent table\n", p, nh,
+                                          o.hybrid_table);
+                free(hf); free(hl); free(hs);
+            }
         }
+        free(hx); free(hsel); free(hidx);
         free(hc); free(hrec); free(hl1); free(hl2); free(hpc);
     }
     if (!rc && o.morpho) {

@@ -77,8 +77,18 @@ void morpho_check(const float *images, const float *recon, int n, int C, int R, 
     out->n_ok = m;
     out->len_r = pearson_r(li, lr, m);
     out->bend_r = pearson_r(bi, br, m);
+    out->bend_slope = ls_slope(bi, br, m);
     qsort(e, (size_t)m, sizeof(double), cmp_d);
     out->len_median_rel_err = m ? (m % 2 ? e[m / 2] : 0.5 * (e[m / 2 - 1] + e[m / 2])) : NAN;
     free(e); free(li); free(lr); free(bi); free(br);
     if (!rows_out) free(rows);
+}
+
+double ls_slope(const double *x, const double *y, int n) {
+    if (n < 2) return NAN;
+    double mx = 0, my = 0, sxy = 0, sxx = 0;
+    for (int i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
+    mx /= n; my /= n;
+    for (int i = 0; i < n; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx); }
+    return sxx > 0 ? sxy / sxx : NAN;
 }

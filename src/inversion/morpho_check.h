@@ -15,10 +15,14 @@ typedef struct MorphoCheck {
     int n, n_ok;
     double len_median_rel_err;       /* fraction, e.g. 0.03 */
     double len_r, bend_r;            /* Pearson r over the ok pairs (NAN with fewer than 3) */
+    double bend_slope;               /* least-squares slope of reconstruction bending on image bending: how much
+                                      * of a bending difference survives (1 = all; r says how tightly) */
 } MorphoCheck;
 
 /* images and recon [n,C,R,R] in [-1,1]; rows [n] (may be NULL).  Parallel over images. */
 void morpho_check(const float *images, const float *recon, int n, int C, int R, MorphoPair *rows, MorphoCheck *out);
 /* Pearson r of n pairs (NAN when undefined) */
 double pearson_r(const double *x, const double *y, int n);
+/* least-squares slope of y on x (NAN when undefined) */
+double ls_slope(const double *x, const double *y, int n);
 #endif
