@@ -67,6 +67,15 @@ Tensor *tensor_wrap(int ndim, const int *shape, float *data) {
     return t;
 }
 
+void tensor_init_header(Tensor *t, int ndim, const int *shape, float *data) {
+    memset(t, 0, sizeof *t);
+    t->ndim = ndim;
+    memcpy(t->shape, shape, (size_t)ndim * sizeof(int));
+    tensor_contiguous_strides(ndim, shape, t->stride);
+    t->data = data;
+    t->dev = MG_CPU;
+}
+
 Tensor *tensor_view_header(const Tensor *src) {
     Tensor *t = arena_alloc(tensor_arena(), sizeof *t);
     *t = *src;

@@ -44,6 +44,8 @@ Tensor *tensor_full(int ndim, const int *shape, float v);
 Tensor *tensor_scalar(float v);                                  /* ndim 0 */
 Tensor *tensor_from(int ndim, const int *shape, const float *src);  /* copy of src */
 Tensor *tensor_wrap(int ndim, const int *shape, float *data);    /* view of foreign memory */
+/* fills a caller-owned header (weights that outlive the arena): contiguous view of data, host memory, no autodiff */
+void tensor_init_header(Tensor *t, int ndim, const int *shape, float *data);
 Tensor *tensor_view_header(const Tensor *t);                     /* header copy, same data, no graph */
 #define TSHAPE(...) (sizeof((int[]){__VA_ARGS__}) / sizeof(int)), ((int[]){__VA_ARGS__})
 

@@ -92,15 +92,6 @@ static void build_table(InceptionV3 *n) {
 
 /* ---- loading ---- */
 
-static void set_header(Tensor *t, int ndim, const int *shape, float *data) {
-    memset(t, 0, sizeof *t);
-    t->ndim = ndim;
-    memcpy(t->shape, shape, (size_t)ndim * sizeof(int));
-    tensor_contiguous_strides(ndim, shape, t->stride);
-    t->data = data;
-    t->dev = MG_CPU;
-}
-
 /* the tensor `name` with exactly `shape`, as doubles (malloc'd), finite; NULL + mg_error otherwise */
 static double *read_exact(const StFile *f, const char *path, const char *name, int ndim, const int *shape) {
     const StTensor *s = st_find(f, name);
@@ -180,8 +171,8 @@ int inception_load(InceptionV3 *net, const char *path) {
     for (int i = 0; i < net->n_conv && !rc; i++) {
         IncConv *c = &net->conv[i];
         const size_t nw = (size_t)c->cout * c->cin * c->kh * c->kw;
-        set_header(&c->w, 4, (int[]){c->cout, c->cin, c->kh, c->kw}, p);
-        set_header(&c->b, 1, (int[]){c->cout}, p + nw);
+        tensor_init_header(&c->w, 4, (int[]){c->cout, c->cin, c->kh, c->kw}, p);
+        tensor_init_header(&c->b, 1, (int[]){c->cout}, p + nw);
         rc = load_folded(&f, path, c, p, p + nw);
         p += nw + c->cout;
     }
@@ -190,8 +181,8 @@ int inception_load(InceptionV3 *net, const char *path) {
                 !(fb = read_exact(&f, path, "fc.bias", 1, (int[]){net->n_classes}))))
         rc = -1;
     if (!rc) {
-        set_header(&net->fc_w, 2, (int[]){net->n_classes, INCEPTION_DIM}, p);
-        set_header(&net->fc_b, 1, (int[]){net->n_classes}, p + (size_t)net->n_classes * INCEPTION_DIM);
+        tensor_init_header(&net->fc_w, 2, (int[]){net->n_classes, INCEPTION_DIM}, p);
+        tensor_init_header(&net->fc_b, 1, (int[]){net->n_classes}, p + (size_t)net->n_classes * INCEPTION_DIM);
         for (size_t i = 0; i < (size_t)net->n_classes * INCEPTION_DIM; i++) p[i] = (float)fw[i];
         for (int i = 0; i < net->n_classes; i++) p[(size_t)net->n_classes * INCEPTION_DIM + i] = (float)fb[i];
         unsigned long long h = 1469598103934665603ULL ^ (unsigned long long)net->variant;

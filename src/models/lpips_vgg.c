@@ -14,15 +14,6 @@ static const int conv_out[LPIPS_N_CONV] = {64, 64, 128, 128, 256, 256, 256, 512,
 static const int stage_end[LPIPS_N_FEAT] = {2, 4, 7, 10, 13};
 static const float shift[3] = {-.030f, -.088f, -.188f}, scale[3] = {.458f, .448f, .450f};
 
-static void set_header(Tensor *t, int ndim, const int *shape, float *data) {
-    memset(t, 0, sizeof *t);
-    t->ndim = ndim;
-    memcpy(t->shape, shape, (size_t)ndim * sizeof(int));
-    tensor_contiguous_strides(ndim, shape, t->stride);
-    t->data = data;
-    t->dev = MG_CPU;
-}
-
 /* tensor `name` of exactly n values and the given shape text into dst; finite (and >= 0 when nonneg) */
 static int read_into(const StFile *f, const char *path, const char *name, int ndim, const int *shape, int nonneg, float *dst) {
     const StTensor *s = st_find(f, name);
@@ -61,18 +52,18 @@ int lpips_load(LpipsVgg *net, const char *path) {
     char key[64];
     for (int i = 0, cin = 3; i < LPIPS_N_CONV && !rc; cin = conv_out[i++]) {
         const int co = conv_out[i], ws[4] = {co, cin, 3, 3};
-        set_header(&net->w[i], 4, ws, p);
+        tensor_init_header(&net->w[i], 4, ws, p);
         snprintf(key, sizeof key, "features.%d.weight", conv_index[i]);
         rc = read_into(&f, path, key, 4, ws, 0, p);
         p += (size_t)co * cin * 9;
-        set_header(&net->b[i], 1, &co, p);
+        tensor_init_header(&net->b[i], 1, &co, p);
         snprintf(key, sizeof key, "features.%d.bias", conv_index[i]);
         if (!rc) rc = read_into(&f, path, key, 1, &co, 0, p);
         p += co;
     }
     for (int l = 0; l < LPIPS_N_FEAT && !rc; l++) {
         const int c = conv_out[stage_end[l] - 1];
-        set_header(&net->lin[l], 1, &c, p);
+        tensor_init_header(&net->lin[l], 1, &c, p);
         snprintf(key, sizeof key, "lin%d.weight", l);
         rc = read_into(&f, path, key, 1, &c, 1, p);
         p += c;
