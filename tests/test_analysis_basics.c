@@ -7,11 +7,11 @@
 #include "analysis/latent_table.h"
 #include "core/error.h"
 #include "io/npy.h"
+#include "scratch_dir.h"
 #include "test.h"
 #include <string.h>
 #include <unistd.h>
 
-static char tmpdir[] = "/tmp/mg_anb_XXXXXX";
 
 static int msg_has(const char *s) { return strstr(mg_error_get(), s) && !strchr(mg_error_get(), '\n'); }
 
@@ -86,13 +86,6 @@ TEST(standardizer_and_unmap) {
     standardizer_free(&s);
 }
 
-static const char *P(const char *name) {
-    static char b[4][512];
-    static int k;
-    char *o = b[k++ & 3];
-    snprintf(o, sizeof b[0], "%s/%s", tmpdir, name);
-    return o;
-}
 
 static void write_text(const char *path, const char *text) {
     FILE *f = fopen(path, "w");
@@ -166,14 +159,12 @@ TEST(latent_table_errors) {
 }
 
 int main(void) {
-    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 1; }
+    if (scratch_begin("anb")) return 1;
     RUN(metrics_hand_computed);
     RUN(stratified_folds_balance);
     RUN(standardizer_and_unmap);
     RUN(latent_table_round_trip_and_features);
     RUN(latent_table_errors);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    if (system(cmd)) fprintf(stderr, "could not remove %s\n", tmpdir);
+    scratch_end();
     return test_summary();
 }

@@ -7,17 +7,11 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "core/threads.h"
+#include "scratch_dir.h"
 #include "test.h"
 #include <string.h>
 
-static char tmpdir[] = "/tmp/mg_anc_XXXXXX";
 
-static int have_sklearn(void) {
-    static int have = -1;
-    if (have < 0) have = system("/usr/bin/python3 -c 'import sklearn' >/dev/null 2>&1") == 0;
-    if (!have) printf("     scikit-learn absent (python3-sklearn): parity checks skipped\n");
-    return have;
-}
 
 /* n rows of d features: class i % 2, class 1 shifted by `shift` along the first 3 features, scaled columns */
 static void gaussian_classes(int n, int d, float shift, uint64_t seed, float *x, int *y) {
@@ -213,14 +207,12 @@ TEST(sklearn_parity) {
 int main(int argc, char **argv) {
     (void)argc;
     mg_prefer_passive_wait(argv);     /* as the CLI: spin-waiting threads crawl on a loaded 2-core machine */
-    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 1; }
+    if (scratch_begin("anc")) return 1;
     RUN(linear_models_separable);
     RUN(class_weights_move_the_boundary);
     RUN(mlp_learns_a_ring);
     RUN(evaluation_folds);
     RUN(sklearn_parity);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    if (system(cmd)) fprintf(stderr, "could not remove %s\n", tmpdir);
+    scratch_end();
     return test_summary();
 }

@@ -7,25 +7,12 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "io/npy.h"
+#include "scratch_dir.h"
 #include "test.h"
 #include <string.h>
 
-static char tmpdir[] = "/tmp/mg_and_XXXXXX";
 
-static int have_sklearn(void) {
-    static int have = -1;
-    if (have < 0) have = system("/usr/bin/python3 -c 'import sklearn' >/dev/null 2>&1") == 0;
-    if (!have) printf("     scikit-learn absent (python3-sklearn): comparisons skipped\n");
-    return have;
-}
 
-static const char *P(const char *name) {
-    static char b[4][512];
-    static int k;
-    char *o = b[k++ & 3];
-    snprintf(o, sizeof b[0], "%s/%s", tmpdir, name);
-    return o;
-}
 
 /* correlated rows: x = z A + offset */
 static float *make_rows(int n, int d, uint64_t seed) {
@@ -210,14 +197,12 @@ TEST(editing_formulas) {
 }
 
 int main(void) {
-    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 1; }
+    if (scratch_begin("and")) return 1;
     RUN(pca_matches_sklearn);
     RUN(pca_errors);
     RUN(sefa_hand_and_numpy);
     RUN(direction_statistics);
     RUN(editing_formulas);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    if (system(cmd)) fprintf(stderr, "could not remove %s\n", tmpdir);
+    scratch_end();
     return test_summary();
 }

@@ -8,25 +8,12 @@
 #include "core/rng.h"
 #include "core/threads.h"
 #include "io/npy.h"
+#include "scratch_dir.h"
 #include "test.h"
 #include <string.h>
 
-static char tmpdir[] = "/tmp/mg_tsne_XXXXXX";
 
-static int have_sklearn(void) {
-    static int have = -1;
-    if (have < 0) have = system("/usr/bin/python3 -c 'import sklearn' >/dev/null 2>&1") == 0;
-    if (!have) printf("     scikit-learn absent (python3-sklearn): comparisons skipped\n");
-    return have;
-}
 
-static const char *P(const char *name) {
-    static char b[4][512];
-    static int k;
-    char *o = b[k++ & 3];
-    snprintf(o, sizeof b[0], "%s/%s", tmpdir, name);
-    return o;
-}
 
 /* k clusters in d dimensions, points i % k in cluster i % k */
 static float *clusters(int n, int d, int k, float spread, uint64_t seed) {
@@ -274,15 +261,13 @@ TEST(bad_options) {
 int main(int argc, char **argv) {
     (void)argc;
     mg_prefer_passive_wait(argv);
-    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 1; }
+    if (scratch_begin("tsne")) return 1;
     RUN(affinities_match_sklearn);
     RUN(gradient_exact_bh_and_finite_differences);
     RUN(barnes_hut_error);
     RUN(trustworthiness_matches_sklearn);
     RUN(runs_reproducible_and_separating);
     RUN(bad_options);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    if (system(cmd)) fprintf(stderr, "could not remove %s\n", tmpdir);
+    scratch_end();
     return test_summary();
 }
