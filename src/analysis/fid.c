@@ -1,11 +1,16 @@
 /* Feature statistics (double precision, dsyrk) and the Frechet distance (dsyevd twice).  See metrics.h. */
 #include "analysis/metrics.h"
-#include "analysis/sym_eig.h"
 #include "core/error.h"
+#include "core/threads.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* LAPACK (Fortran symbols of the OpenBLAS build; no LAPACKE header needed).  The trailing size_t
+ * arguments are the hidden lengths of the character arguments that gfortran passes. */
+void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w, double *work,
+             const int *lwork, int *iwork, const int *liwork, int *info, size_t jobz_len, size_t uplo_len);
 
 #define ROW_BLOCK 512     /* rows converted to double per dsyrk call */
 
@@ -48,6 +53,37 @@ void feat_stats_free(FeatStats *s) {
     memset(s, 0, sizeof *s);
 }
 
+/* Eigenvalues (ascending) into w[n]; with vectors, a is overwritten by them (symmetric, so row/column
+ * major agree: column j of the Fortran result = row j of a here). */
+static int sym_eig_(double *a, int n, double *w, int vectors);
+static int sym_eig(double *a, int n, double *w, int vectors) {
+    /* one thread: dsyevd's tridiagonal reduction is a long chain of small BLAS-2 calls, each an OpenMP
+     * region; on a loaded 2-core machine their synchronisation made FID at d = 2048 take 35-93 s against 5-6 s
+     * single-threaded (docs/metrics.md) */
+    int old = mg_get_threads();
+    mg_set_threads(1);
+    int rc = sym_eig_(a, n, w, vectors);
+    mg_set_threads(old);
+    return rc;
+}
+
+static int sym_eig_(double *a, int n, double *w, int vectors) {
+    const char jobz = vectors ? 'V' : 'N', uplo = 'U';
+    int lwork = -1, liwork = -1, info = 0, iq;
+    double wq;
+    dsyevd_(&jobz, &uplo, &n, a, &n, w, &wq, &lwork, &iq, &liwork, &info, 1, 1);
+    if (info) return mg_error_set("fid: LAPACK dsyevd workspace query failed (info %d)", info);
+    lwork = (int)wq + 1;
+    liwork = iq > 1 ? iq : 1;
+    double *work = mg_xmalloc((size_t)lwork * sizeof(double));
+    int *iwork = mg_xmalloc((size_t)liwork * sizeof(int));
+    dsyevd_(&jobz, &uplo, &n, a, &n, w, work, &lwork, iwork, &liwork, &info, 1, 1);
+    free(work);
+    free(iwork);
+    if (info) return mg_error_set("fid: LAPACK dsyevd failed (info %d): covariance is not finite?", info);
+    return 0;
+}
+
 int fid_from_stats(const FeatStats *a, const FeatStats *b, double *fid) {
     if (a->d != b->d || a->d < 1) return mg_error_set("fid: feature dimensions differ (%d and %d)", a->d, b->d);
     const int d = a->d;
@@ -62,7 +98,7 @@ int fid_from_stats(const FeatStats *a, const FeatStats *b, double *fid) {
     double *v = mg_xmalloc(dd * sizeof(double)), *w = mg_xmalloc((size_t)d * sizeof(double));
     double *t = mg_xmalloc(dd * sizeof(double)), *m = mg_xmalloc(dd * sizeof(double));
     memcpy(v, a->cov, dd * sizeof(double));
-    int rc = sym_eig_desc("fid", v, d, w, 1);   /* S1 = V diag(w) V^T; row k of v = eigenvector k */
+    int rc = sym_eig(v, d, w, 1);          /* S1 = V diag(w) V^T; row k of v = eigenvector k */
     if (!rc) {
         /* Wt[k,:] = sqrt(max(w_k,0)) * v_k  (Wt = W^T, W = V diag(sqrt w)) */
         for (int k = 0; k < d; k++) {
@@ -77,7 +113,7 @@ int fid_from_stats(const FeatStats *a, const FeatStats *b, double *fid) {
                 double s = 0.5 * (m[(size_t)i * d + j] + m[(size_t)j * d + i]);
                 m[(size_t)i * d + j] = m[(size_t)j * d + i] = s;
             }
-        rc = sym_eig_desc("fid", m, d, w, 0);
+        rc = sym_eig(m, d, w, 0);
     }
     if (!rc) {
         double trsqrt = 0;
