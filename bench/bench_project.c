@@ -63,7 +63,7 @@ int main(int argc, char **argv) {
         if (inv_load_generator(ckpt, 1, &m)) { fprintf(stderr, "bench_project: %s\n", mg_error_get()); return 1; }
     } else {
         Rng init = rng_new(1);
-        if (gan_stylegan2_init(&m, (Sg2Spec){64, 1, 128, 128, map_layers, ch_base, ch_max, 4}, &init)) { fprintf(stderr, "%s\n", mg_error_get()); return 1; }
+        if (gan_stylegan2_init(&m, (Sg2Spec){64, 1, 128, 128, map_layers, ch_base, ch_max, 4, 0}, &init)) { fprintf(stderr, "%s\n", mg_error_get()); return 1; }
     }
     Sg2 *g = gan_stylegan2_net(&m);
     const int R = g->s.resolution, C = g->s.channels;
@@ -77,7 +77,7 @@ int main(int argc, char **argv) {
     Tensor *z = tensor_new(TSHAPE(1, g->s.z_dim));
     Rng r = rng_new(11);
     rng_normal(&r, z->data, (size_t)g->s.z_dim, 0, 1);
-    Tensor *img = sg2_synthesis(g, sg2_broadcast_w(g, sg2_mapping(g, z, 1.0f)), SG2_NOISE_CONST, NULL);
+    Tensor *img = sg2_synthesis(g, sg2_broadcast_w(g, sg2_mapping(g, z, NULL, 1.0f)), SG2_NOISE_CONST, NULL);
     float *target = mg_xmalloc((size_t)C * R * R * sizeof(float));
     memcpy(target, img->data, (size_t)C * R * R * sizeof(float));
     mg_set_grad_enabled(old);

@@ -26,10 +26,16 @@ def build(spec, gen=None):
     g = gen or torch.Generator().manual_seed(0)
     def randn(*s, std=1.0): return (torch.randn(*s, generator=g) * std)
     R, C, Z, W = spec['resolution'], spec['channels'], spec['z_dim'], spec['w_dim']
+    K = spec.get('c_dim', 0)
     for i in range(spec['map_layers']):
-        P[f'map.fc{i}.weight'] = randn(W, W if i else Z, std=100.0)
+        P[f'map.fc{i}.weight'] = randn(W, W if i else Z + (W if K else 0), std=100.0)
         P[f'map.fc{i}.bias'] = torch.zeros(W)
     c4 = channels(spec, 4)
+    if K:                                       # conditional: label embedding (G) and projection (D)
+        P['map.embed.weight'] = randn(W, K); P['map.embed.bias'] = torch.zeros(W)
+        P['D.map.embed.weight'] = randn(c4, K); P['D.map.embed.bias'] = torch.zeros(c4)
+        for i in range(spec['map_layers']):
+            P[f'D.map.fc{i}.weight'] = randn(c4, c4, std=100.0); P[f'D.map.fc{i}.bias'] = torch.zeros(c4)
     P['syn.const'] = randn(c4, 4, 4)
     res = 4
     while res <= R:
@@ -55,7 +61,7 @@ def build(spec, gen=None):
         res //= 2
     P['D.b4.conv.weight'] = randn(c4, c4 + 1, 3, 3); P['D.b4.conv.bias'] = torch.zeros(c4)
     P['D.b4.fc.weight'] = randn(c4, c4 * 16); P['D.b4.fc.bias'] = torch.zeros(c4)
-    P['D.b4.out.weight'] = randn(1, c4); P['D.b4.out.bias'] = torch.zeros(1)
+    P['D.b4.out.weight'] = randn(c4 if K else 1, c4); P['D.b4.out.bias'] = torch.zeros(c4 if K else 1)
     for t in P.values(): t.requires_grad_(True)
     return P, B
 
@@ -113,8 +119,15 @@ def torgb(P, name, x, w):
     return modulated_conv(x, weight, styles, demod=False) + P[name + '.bias'].reshape(1, -1, 1, 1)
 
 
-def mapping(P, spec, z):
-    x = z * (z.square().mean(dim=1, keepdim=True) + 1e-8).rsqrt()
+def normalize_2nd_moment(x):
+    return x * (x.square().mean(dim=1, keepdim=True) + 1e-8).rsqrt()
+
+
+def mapping(P, spec, z, c=None):
+    """c: one-hot classes [N,K] of a conditional model (the reference's MappingNetwork with c_dim > 0)."""
+    x = normalize_2nd_moment(z)
+    if c is not None:
+        x = torch.cat([x, normalize_2nd_moment(eq_linear(P, 'map.embed', c))], dim=1)
     for i in range(spec['map_layers']):
         x = eq_linear(P, f'map.fc{i}', x, lr_mul=0.01, act=True)
     return x
@@ -152,7 +165,9 @@ def mbstd(x, group):
     return torch.cat([x, y], dim=1)
 
 
-def discriminator(P, spec, img):
+def discriminator(P, spec, img, c=None):
+    """c: one-hot classes [N,K] of a conditional model: the reference's projection epilogue,
+    (out(x) * cmap(c)).sum(1) / sqrt(cmap_dim), cmap from a mapping network of c."""
     x = eq_conv(P, 'D.fromrgb', img)
     res = spec['resolution']
     while res >= 8:
@@ -163,7 +178,12 @@ def discriminator(P, spec, img):
         res //= 2
     x = eq_conv(P, 'D.b4.conv', mbstd(x, spec['mbstd_group']))
     x = eq_linear(P, 'D.b4.fc', x.flatten(1), act=True)
-    return eq_linear(P, 'D.b4.out', x)
+    x = eq_linear(P, 'D.b4.out', x)
+    if c is None: return x
+    cmap = normalize_2nd_moment(eq_linear(P, 'D.map.embed', c))
+    for i in range(spec['map_layers']):
+        cmap = eq_linear(P, f'D.map.fc{i}', cmap, lr_mul=0.01, act=True)
+    return (x * cmap).sum(dim=1, keepdim=True) / math.sqrt(cmap.shape[1])
 
 
 def r1_penalty(P, spec, real):

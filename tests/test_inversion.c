@@ -14,7 +14,7 @@
 #include "train/model_stylegan2.h"
 #include <string.h>
 
-static const Sg2Spec tiny = {32, 1, 8, 8, 2, 64, 8, 4};
+static const Sg2Spec tiny = {32, 1, 8, 8, 2, 64, 8, 4, 0};
 
 static const char *fixdir(void) {
     const char *d = getenv("MG_FIXTURES");
@@ -76,7 +76,7 @@ TEST(d_features_feed_the_discriminator) {
     sg2_d_features(g, x, f);
     CHECK(f[0]->shape[1] == 2 && f[0]->shape[2] == 32);              /* fromRGB: min(64/32, 8) channels */
     CHECK(f[3]->shape[1] == 8 && f[3]->shape[2] == 4);               /* the last block's output, 4x4 */
-    Tensor *a = sg2_d_epilogue(g, f[3]), *b = sg2_discriminator(g, x);
+    Tensor *a = sg2_d_epilogue(g, f[3]), *b = sg2_discriminator(g, x, NULL);
     CHECK(memcmp(a->data, b->data, 4 * sizeof(float)) == 0);
     gan_model_free(&m);
 }
@@ -216,7 +216,7 @@ static void known_images(Sg2 *g, int n, float *w_true, float *img) {
     Tensor *z = tensor_new(TSHAPE(n, g->s.z_dim));
     Rng r = rng_new(99);
     rng_normal(&r, z->data, tensor_numel(z), 0, 1);
-    Tensor *w = sg2_mapping(g, z, 1.0f), *x = sg2_synthesis(g, sg2_broadcast_w(g, w), SG2_NOISE_CONST, NULL);
+    Tensor *w = sg2_mapping(g, z, NULL, 1.0f), *x = sg2_synthesis(g, sg2_broadcast_w(g, w), SG2_NOISE_CONST, NULL);
     memcpy(w_true, w->data, (size_t)n * g->s.w_dim * sizeof(float));
     memcpy(img, x->data, tensor_numel(x) * sizeof(float));
     mg_set_grad_enabled(old);

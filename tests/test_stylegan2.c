@@ -22,7 +22,7 @@ static double rel(Tensor *a, const Tensor *b) {
     return e < 0 ? INFINITY : e;
 }
 
-static const Sg2Spec tiny = {32, 1, 8, 8, 2, 64, 8, 4};
+static const Sg2Spec tiny = {32, 1, 8, 8, 2, 64, 8, 4, 0};
 
 static void load_store(const StFile *f, ParamStore *ps) {
     for (int i = 0; i < ps->n; i++) {
@@ -73,9 +73,9 @@ TEST(networks_match_pytorch) {
     CHECK(g && g->num_ws == 8);
     mg_step_reset();
     double e;
-    CHECK_MSG((e = rel(sg2_mapping(g, tf_get(&f, "z"), 1.0f), tf_get(&f, "w"))) < 1e-4, "mapping: %.3g", e);
+    CHECK_MSG((e = rel(sg2_mapping(g, tf_get(&f, "z"), NULL, 1.0f), tf_get(&f, "w"))) < 1e-4, "mapping: %.3g", e);
     CHECK_MSG((e = rel(sg2_synthesis(g, tf_get(&f, "ws"), SG2_NOISE_CONST, NULL), tf_get(&f, "img"))) < 1e-4, "synthesis: %.3g", e);
-    CHECK_MSG((e = rel(sg2_discriminator(g, tf_get(&f, "real")), tf_get(&f, "logits"))) < 1e-4, "discriminator: %.3g", e);
+    CHECK_MSG((e = rel(sg2_discriminator(g, tf_get(&f, "real"), NULL), tf_get(&f, "logits"))) < 1e-4, "discriminator: %.3g", e);
     gan_model_free(&m);
     st_close(&f);
 }
@@ -88,7 +88,7 @@ TEST(r1_and_its_parameter_gradients_match_pytorch) {
     mg_step_reset();
     Tensor *x = tf_get(&f, "real"), *gx;
     x->requires_grad = 1;
-    Tensor *lr = sg2_discriminator(g, x);
+    Tensor *lr = sg2_discriminator(g, x, NULL);
     mg_grad(1, &lr, NULL, 1, &x, &gx, 1);
     Tensor *r1 = mg_mean_all(mg_sum(mg_square(gx), 7u << 1, 0));
     CHECK_NEAR(tensor_item(r1), tensor_item(tf_get(&f, "r1")), 1e-4);
@@ -175,7 +175,7 @@ TEST(minibatch_stddev_values_and_gradients) {
 
 typedef struct { GanModel m; Sg2 *g; } Tiny;
 
-static Tensor *f_disc(Tensor *const *in, void *ctx) { return sg2_discriminator(((Tiny *)ctx)->g, in[0]); }
+static Tensor *f_disc(Tensor *const *in, void *ctx) { return sg2_discriminator(((Tiny *)ctx)->g, in[0], NULL); }
 static Tensor *f_synth(Tensor *const *in, void *ctx) { return sg2_synthesis(((Tiny *)ctx)->g, in[0], SG2_NOISE_CONST, NULL); }
 
 static void tiny_model(Tiny *t, int resolution) {
@@ -221,11 +221,11 @@ TEST(shapes_mixing_truncation_and_errors) {
     float z[3 * 8];
     Rng r = rng_new(1);
     rng_normal(&r, z, 24, 0, 1);
-    Tensor *w = sg2_mapping(g, tensor_from(TSHAPE(3, 8), z), 1.0f);
+    Tensor *w = sg2_mapping(g, tensor_from(TSHAPE(3, 8), z), NULL, 1.0f);
     CHECK(w->shape[0] == 3 && w->shape[1] == 8);
     Tensor *ws = sg2_broadcast_w(g, w);
     CHECK(ws->shape[1] == g->num_ws);
-    Tensor *w2 = sg2_broadcast_w(g, sg2_mapping(g, tensor_from(TSHAPE(3, 8), z), 0.0f));   /* psi 0: w_avg (= 0) */
+    Tensor *w2 = sg2_broadcast_w(g, sg2_mapping(g, tensor_from(TSHAPE(3, 8), z), NULL, 0.0f));   /* psi 0: w_avg (= 0) */
     int zero = 1;
     for (size_t i = 0; i < tensor_numel(w2); i++) zero &= w2->data[i] == 0.0f;
     CHECK(zero);
@@ -233,7 +233,7 @@ TEST(shapes_mixing_truncation_and_errors) {
     CHECK(mix->data[2 * 8] == ws->data[2 * 8] && mix->data[3 * 8] == 0.0f);
     Tensor *img = sg2_synthesis(g, mix, SG2_NOISE_RANDOM, &r);
     CHECK(img->shape[0] == 3 && img->shape[1] == 1 && img->shape[2] == 32 && img->shape[3] == 32);
-    CHECK(sg2_discriminator(g, img)->shape[1] == 1);
+    CHECK(sg2_discriminator(g, img, NULL)->shape[1] == 1);
     gan_model_free(&t.m);
     Sg2Spec bad = tiny;
     bad.resolution = 48;   /* not a power of two */
@@ -263,10 +263,10 @@ TEST(style_ranges_and_mixing_grid) {
     mg_step_reset();
     long cols[2] = {1, 2}, rows[1] = {5};
     Sg2StyleRange r[2] = {SG2_COARSE, SG2_FINE};
-    Tensor *grid = sg2_style_mix_grid(t.g, cols, 2, rows, 1, r, 2, 1.0f);   /* 3 x 3 cells */
+    Tensor *grid = sg2_style_mix_grid(t.g, cols, 2, rows, 1, r, 2, 1.0f, -1);   /* 3 x 3 cells */
     CHECK(grid->shape[0] == 9);
     Tensor *z, *w;
-    sg2_codes_for_seeds(t.g, cols, 2, 1.0f, &z, &w);
+    sg2_codes_for_seeds(t.g, cols, 2, 1.0f, -1, &z, &w);
     Tensor *plain = sg2_render(t.g, sg2_broadcast_w(t.g, w));
     const size_t per = 32 * 32;
     CHECK(!memcmp(grid->data + 1 * per, plain->data, per * sizeof(float)));          /* top row: column seed 1 */

@@ -63,3 +63,38 @@ for k, g in zip(gnames, torch.autograd.grad(lens.mean(), [P[k] for k in gnames],
     out['pl.grad.' + k] = g if g is not None else torch.zeros_like(P[k])
 save(os.path.join(OUT, 'sg2.safetensors'), out, {'spec': spec})
 print('wrote', os.path.join(OUT, 'sg2.safetensors'), len(out), 'tensors')
+
+# The conditional variant (fixtures/sg2_cond.safetensors): the same tiny spec with 3 classes.
+#   every parameter (incl. map.embed, D.map.*); z, c (one-hot [4,3]), w (mapping of z and c);
+#   real, c_real, logits (projection D); r1 of the conditional D and r1.grad.<name> for every D
+#   parameter; wsum.grad.<name>: d sum(w) / d every mapping parameter.
+torch.manual_seed(8)
+spec_c = dict(spec, c_dim=3)
+P, B = sg.build(spec_c, torch.Generator().manual_seed(2))
+with torch.no_grad():
+    for k, v in P.items():
+        if k.endswith('.bias') or k.endswith('noise_strength'):
+            v.copy_(torch.randn(v.shape) * (30.0 if 'map.fc' in k else 0.3))
+out = {k: v.detach().clone() for k, v in P.items()}
+for k, v in B.items(): out[k] = v.clone()
+z = torch.randn(n, 8)
+c = torch.nn.functional.one_hot(torch.tensor([0, 2, 1, 2]), 3).float()
+out['z'], out['c'] = z, c
+w = sg.mapping(P, spec_c, z, c)
+out['w'] = w
+mnames = [k for k in P if k.startswith('map.')]
+for k, g in zip(mnames, torch.autograd.grad(w.sum(), [P[k] for k in mnames])):
+    out['wsum.grad.' + k] = g
+real = torch.rand(n, 1, 32, 32) * 2 - 1
+c_real = torch.nn.functional.one_hot(torch.tensor([1, 1, 0, 2]), 3).float()
+out['real'], out['c_real'] = real, c_real
+out['logits'] = sg.discriminator(P, spec_c, real, c_real)
+xr = real.clone().requires_grad_(True)
+gx, = torch.autograd.grad(sg.discriminator(P, spec_c, xr, c_real).sum(), xr, create_graph=True)
+r1 = gx.square().sum(dim=[1, 2, 3]).mean()
+out['r1'] = r1
+dnames = [k for k in P if k.startswith('D.')]
+for k, g in zip(dnames, torch.autograd.grad(r1, [P[k] for k in dnames], allow_unused=True)):
+    out['r1.grad.' + k] = g if g is not None else torch.zeros_like(P[k])
+save(os.path.join(OUT, 'sg2_cond.safetensors'), out, {'spec': spec_c})
+print('wrote', os.path.join(OUT, 'sg2_cond.safetensors'), len(out), 'tensors')

@@ -515,7 +515,7 @@ static int write_errors_with_generated(const char *path, GanModel *m, const EncF
             int old = mg_set_grad_enabled(0);
             mg_step_reset();
             Tensor *z, *w;
-            sg2_codes_for_seeds(g, seeds + i0, k, 1.0f, &z, &w);
+            sg2_codes_for_seeds(g, seeds + i0, k, 1.0f, -1, &z, &w);
             Tensor *img = sg2_render(g, sg2_broadcast_w(g, w));
             memcpy(x + (size_t)i0 * in, img->data, (size_t)k * in * sizeof(float));
             mg_set_grad_enabled(old);

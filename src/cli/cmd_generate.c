@@ -197,7 +197,7 @@ static int save_codes(Loaded *l, const GenOpts *o) {
         const int b = (int)(n - i0 < 1000 ? n - i0 : 1000);
         mg_step_reset();
         Tensor *zt, *wt;
-        sg2_codes_for_seeds(g, o->seeds + i0, b, o->psi, &zt, &wt);
+        sg2_codes_for_seeds(g, o->seeds + i0, b, o->psi, o->cls, &zt, &wt);
         memcpy(z + (size_t)i0 * zd, zt->data, sizeof(float) * b * zd);
         memcpy(w + (size_t)i0 * wd, wt->data, sizeof(float) * b * wd);
         for (int i = 0; i < b; i++)

@@ -224,7 +224,7 @@ int cmd_walk(int argc, char **argv) {
         if (n < 2) { free(seeds); mg_error_set("--seeds %s: give at least 2 seeds, e.g. --seeds 0-199", o.seeds); goto fail; }
         mg_step_reset();
         Tensor *z, *w;
-        sg2_codes_for_seeds(g, seeds, n, 1.0f, &z, &w);
+        sg2_codes_for_seeds(g, seeds, n, 1.0f, -1, &z, &w);
         free(seeds);
         for (int i = 0; i < n; i++)
             for (int l = 0; l < L; l++) memcpy(base + ((size_t)i * L + l) * D, w->data + (size_t)i * D, sizeof(float) * D);

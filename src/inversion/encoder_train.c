@@ -94,7 +94,7 @@ static int fill_batch(EncTrainer *t, int *n_gen) {
         int old = mg_set_grad_enabled(0);
         Tensor *z = tensor_new(TSHAPE(ng, zd));
         rng_normal(&t->rng, z->data, tensor_numel(z), 0, 1);
-        Tensor *w = sg2_mapping(g, z, 1.0f);                                   /* [ng,D] */
+        Tensor *w = sg2_mapping(g, z, sg2_onehot(g, ng, NULL), 1.0f);             /* [ng,D] */
         Tensor *img = const_noise_synthesis(g, sg2_broadcast_w(g, w));
         memcpy(t->wgen, w->data, (size_t)ng * D * sizeof(float));
         memcpy(t->x + (size_t)nr * in, img->data, (size_t)ng * in * sizeof(float));
@@ -114,7 +114,7 @@ static void latent_disc_step(EncTrainer *t, int L, EncStepStats *st) {
     int old = mg_set_grad_enabled(0);
     Tensor *z = tensor_new(TSHAPE(B, g->s.z_dim));
     rng_normal(&t->rng, z->data, tensor_numel(z), 0, 1);
-    Tensor *real = sg2_mapping(g, z, 1.0f);                                    /* [B,D] */
+    Tensor *real = sg2_mapping(g, z, sg2_onehot(g, z->shape[0], NULL), 1.0f);     /* [B,D] */
     mg_set_grad_enabled(old);
     real = tensor_from(TSHAPE(B, D), real->data);
     Tensor *fake = tensor_wrap(TSHAPE(B, D), t->fake);

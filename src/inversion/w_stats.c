@@ -16,7 +16,7 @@ int w_stats_compute(const Sg2 *g, int n, uint64_t seed, WStats *out) {
         mg_step_reset();
         Tensor *z = tensor_new(TSHAPE(m, zd));
         rng_normal(&rng, z->data, (size_t)m * zd, 0, 1);
-        Tensor *wt = sg2_mapping(g, z, 1.0f);                                       /* [m,Wd] */
+        Tensor *wt = sg2_mapping(g, z, sg2_onehot(g, m, NULL), 1.0f);                                       /* [m,Wd] */
         for (size_t k = 0; k < (size_t)m * d; k++) w[(size_t)i0 * d + k] = wt->data[k];
     }
     mg_set_grad_enabled(old);

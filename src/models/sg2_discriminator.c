@@ -1,6 +1,7 @@
 /* The residual discriminator of models/stylegan2.h and its minibatch standard-deviation layer. */
 #include "models/stylegan2.h"
 #include "core/error.h"
+#include <math.h>
 
 Tensor *sg2_mbstd(Tensor *x, int group) {
     const int n = x->shape[0], c = x->shape[1], h = x->shape[2], w = x->shape[3];
@@ -15,10 +16,13 @@ Tensor *sg2_mbstd(Tensor *x, int group) {
     return mg_concat(2, parts, 1);                                                  /* [N,C+1,H,W] */
 }
 
-Tensor *sg2_discriminator(const Sg2 *g, Tensor *img) {
+Tensor *sg2_discriminator(const Sg2 *g, Tensor *img, Tensor *c) {
     MG_CHECK(img->ndim == 4 && img->shape[1] == g->s.channels && img->shape[2] == g->s.resolution &&
              img->shape[3] == g->s.resolution, "sg2_discriminator: images %s, expected [N,%d,%d,%d]", tensor_shape_str(img),
              g->s.channels, g->s.resolution, g->s.resolution);
+    MG_CHECK(g->s.c_dim ? c && c->ndim == 2 && c->shape[0] == img->shape[0] && c->shape[1] == g->s.c_dim : !c,
+             "sg2_discriminator: classes %s for a model of %d classes and %d images", c ? tensor_shape_str(c) : "none",
+             g->s.c_dim, img->shape[0]);
     Tensor *x = eq_conv(&g->fromrgb, img);                                          /* [N,C_R,R,R] */
     for (int b = g->nblocks - 1; b >= 1; b--) {
         Tensor *skip = eq_conv(&g->dskip[b], x);                                    /* [N,C_r/2,r/2,r/2] */
@@ -27,5 +31,10 @@ Tensor *sg2_discriminator(const Sg2 *g, Tensor *img) {
     }
     x = eq_conv(&g->econv, sg2_mbstd(x, g->s.mbstd_group));                        /* [N,C4,4,4] */
     x = eq_linear(&g->efc, mg_reshape(x, TSHAPE(x->shape[0], -1)));                 /* [N,C4] */
-    return eq_linear(&g->eout, x);                                                  /* [N,1] */
+    if (!g->s.c_dim) return eq_linear(&g->eout, x);                                 /* [N,1] */
+    const int cm = g->efc.w->shape[0];
+    Tensor *cmap = sg2_normalise(eq_linear(&g->dembed, c));                         /* [N,C4] */
+    for (int i = 0; i < g->s.map_layers; i++) cmap = eq_linear(&g->dmap[i], cmap);   /* [N,C4] */
+    Tensor *proj = mg_sum(mg_mul(eq_linear(&g->eout, x), cmap), 1u << 1, 1);         /* [N,1] */
+    return mg_affine(proj, 1.0f / sqrtf((float)cm), 0);
 }

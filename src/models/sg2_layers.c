@@ -39,6 +39,8 @@ Tensor *eq_linear(const EqLinear *l, Tensor *x) {
 
 /* ---- plain convolution (discriminator) ---- */
 
+Tensor *sg2_normalise(Tensor *x) { return mg_mul(x, mg_rsqrt(mg_affine(mg_mean(mg_square(x), 1u << 1, 1), 1.0f, 1e-8f))); }
+
 void eq_conv_add(EqConv *c, ParamStore *ps, const char *name, int in, int out, int k, int bias, int down, int lrelu) {
     c->w = add_named(ps, name, ".weight", TSHAPE(out, in, k, k));
     c->b = bias ? add_named(ps, name, ".bias", TSHAPE(out)) : NULL;

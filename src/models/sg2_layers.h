@@ -23,6 +23,9 @@ void eq_linear_add(EqLinear *l, ParamStore *ps, const char *name, int in, int ou
 void eq_linear_init(EqLinear *l, Rng *init, float bias_init);   /* w ~ N(0, 1) / lr_mul, b = bias_init / lr_mul */
 Tensor *eq_linear(const EqLinear *l, Tensor *x);                 /* [N,I] -> [N,O] */
 
+/* x [N,F] / sqrt(mean_F x^2 + 1e-8): the reference's normalize_2nd_moment (z and label embeddings) */
+Tensor *sg2_normalise(Tensor *x);
+
 /* A convolution with equalised learning rate: x [N,I,H,W] -> [N,O,H,W] ("same" padding), then
  * bias and (optionally) leaky ReLU x sqrt(2) x act_gain.  down: average-pool 2x2 after the
  * convolution (before the bias), halving H and W. */

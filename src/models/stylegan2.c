@@ -22,6 +22,7 @@ int sg2_add(Sg2 *g, Sg2Spec s, ParamStore *g_ps, ParamStore *d_ps, ParamStore *b
     if (s.channels != 1 && s.channels != 3) return mg_error_set("--channels %d: 1 (grey) or 3 (RGB)", s.channels);
     if (s.map_layers < 1 || s.map_layers > SG2_MAX_MAP) return mg_error_set("--map-layers %d: 1 to %d", s.map_layers, SG2_MAX_MAP);
     if (s.z_dim < 1 || s.w_dim < 1) return mg_error_set("--z-dim %d / --w-dim %d: must be positive", s.z_dim, s.w_dim);
+    if (s.c_dim < 0) return mg_error_set("%d classes: must be 0 (unconditional) or more", s.c_dim);
     if (s.ch_max < 1 || s.ch_base / s.resolution < 1)
         return mg_error_set("--ch-base %d / --ch-max %d: at least one channel at %dx%d", s.ch_base, s.ch_max, s.resolution, s.resolution);
     g->s = s;
@@ -30,8 +31,9 @@ int sg2_add(Sg2 *g, Sg2Spec s, ParamStore *g_ps, ParamStore *d_ps, ParamStore *b
     char name[MG_PARAM_NAME];
     for (int i = 0; i < s.map_layers; i++) {                              /* mapping */
         snprintf(name, sizeof name, "map.fc%d", i);
-        eq_linear_add(&g->map[i], g_ps, name, i ? s.w_dim : s.z_dim, s.w_dim, 0.01f, 1);
+        eq_linear_add(&g->map[i], g_ps, name, i ? s.w_dim : s.z_dim + (s.c_dim ? s.w_dim : 0), s.w_dim, 0.01f, 1);
     }
+    if (s.c_dim) eq_linear_add(&g->embed, g_ps, "map.embed", s.c_dim, s.w_dim, 1.0f, 0);
     const int c4 = sg2_channels(&s, 4);
     g->const_input = params_add(g_ps, "syn.const", TSHAPE(c4, 4, 4));
     for (int b = 0; b < nb; b++) {                                        /* synthesis */
@@ -62,7 +64,14 @@ int sg2_add(Sg2 *g, Sg2Spec s, ParamStore *g_ps, ParamStore *d_ps, ParamStore *b
     }
     eq_conv_add(&g->econv, d_ps, "D.b4.conv", c4 + 1, c4, 3, 1, 0, 1);
     eq_linear_add(&g->efc, d_ps, "D.b4.fc", c4 * 16, c4, 1.0f, 1);
-    eq_linear_add(&g->eout, d_ps, "D.b4.out", c4, 1, 1.0f, 0);
+    eq_linear_add(&g->eout, d_ps, "D.b4.out", c4, s.c_dim ? c4 : 1, 1.0f, 0);
+    if (s.c_dim) {                                                        /* D's label mapping -> cmap [N,C4] */
+        eq_linear_add(&g->dembed, d_ps, "D.map.embed", s.c_dim, c4, 1.0f, 0);
+        for (int i = 0; i < s.map_layers; i++) {
+            snprintf(name, sizeof name, "D.map.fc%d", i);
+            eq_linear_add(&g->dmap[i], d_ps, name, c4, c4, 0.01f, 1);
+        }
+    }
     return 0;
 }
 
@@ -84,10 +93,37 @@ void sg2_init_values(Sg2 *g, Rng *init) {
     eq_conv_init(&g->econv, init);
     eq_linear_init(&g->efc, init, 0.0f);
     eq_linear_init(&g->eout, init, 0.0f);
+    if (g->s.c_dim) {                       /* last, so an unconditional model's draws are unchanged */
+        eq_linear_init(&g->embed, init, 0.0f);
+        eq_linear_init(&g->dembed, init, 0.0f);
+        for (int i = 0; i < g->s.map_layers; i++) eq_linear_init(&g->dmap[i], init, 0.0f);
+    }
 }
 
-Tensor *sg2_mapping(const Sg2 *g, Tensor *z, float psi) {
-    Tensor *x = mg_mul(z, mg_rsqrt(mg_affine(mg_mean(mg_square(z), 1u << 1, 1), 1.0f, 1e-8f)));   /* [N,Z] / rms */
+static void check_classes(const Sg2 *g, const Tensor *c, int n, const char *where) {
+    MG_CHECK(g->s.c_dim ? c && c->ndim == 2 && c->shape[0] == n && c->shape[1] == g->s.c_dim : !c,
+             "%s: classes %s for a model of %d classes and %d samples", where, c ? tensor_shape_str(c) : "none", g->s.c_dim, n);
+}
+
+Tensor *sg2_onehot(const Sg2 *g, int n, const int *labels) {
+    const int k = g->s.c_dim;
+    if (!k) return NULL;
+    Tensor *c = tensor_zeros(TSHAPE(n, k));
+    for (int i = 0; i < n; i++) {
+        const int l = labels ? labels[i] : i % k;
+        MG_CHECK(l >= 0 && l < k, "stylegan2: class %d of a model of %d classes", l, k);
+        c->data[(size_t)i * k + l] = 1.0f;
+    }
+    return c;
+}
+
+Tensor *sg2_mapping(const Sg2 *g, Tensor *z, Tensor *c, float psi) {
+    check_classes(g, c, z->shape[0], "sg2_mapping");
+    Tensor *x = sg2_normalise(z);                                                                   /* [N,Z] */
+    if (c) {
+        Tensor *parts[2] = {x, sg2_normalise(eq_linear(&g->embed, c))};
+        x = mg_concat(2, parts, 1);                                                             /* [N,Z+Wd] */
+    }
     for (int i = 0; i < g->s.map_layers; i++) x = eq_linear(&g->map[i], x);                     /* [N,Wd] */
     if (psi != 1.0f) {
         Tensor *avg = tensor_wrap(TSHAPE(g->s.w_dim), g->w_avg->data);   /* a constant */

@@ -10,6 +10,8 @@
  * skip avgpool 2 + 1x1 (no bias), (skip + x) / sqrt 2 -> at 4x4: minibatch stddev (group 4, one
  * feature), conv 3x3, fc, fc -> [N,1].
  * Channels at resolution r: min(ch_base / r, ch_max).
+ * Conditional (c_dim > 0): a label embedding joins z in the mapping; D projects its features on an
+ * embedding of the label (see sg2_mapping, sg2_discriminator).
  * Differences from the reference: bilinear up/down-sampling (avgpool) instead of FIR filters
  * (the same [1,3,3,1] kernel up to borders), no fp16 clamping, no fused modconv. */
 #ifndef MG_STYLEGAN2_H
@@ -25,6 +27,7 @@ typedef struct Sg2Spec {
     int z_dim, w_dim, map_layers;        /* 512/512/8 in the paper */
     int ch_base, ch_max;                 /* channels min(ch_base / r, ch_max) at resolution r */
     int mbstd_group;                     /* 4 */
+    int c_dim;                           /* classes of a conditional model (label embedding), 0 = unconditional */
 } Sg2Spec;
 
 typedef struct Sg2 {
@@ -32,13 +35,15 @@ typedef struct Sg2 {
     int nblocks, num_ws;                 /* blocks 4, 8, .., R */
     /* generator */
     EqLinear map[SG2_MAX_MAP];
+    EqLinear embed;                      /* conditional: one-hot c [N,K] -> [N,Wd], concatenated (normalised) to z */
     Tensor *const_input;                 /* [C4,4,4] */
     ModConv conv0[SG2_MAX_BLOCKS], conv1[SG2_MAX_BLOCKS], torgb[SG2_MAX_BLOCKS];   /* conv0 unused in block 0 */
     Tensor *w_avg;                       /* buffer [Wd]: moving average of w (truncation centre) */
     /* discriminator */
     EqConv fromrgb, dconv0[SG2_MAX_BLOCKS], dconv1[SG2_MAX_BLOCKS], dskip[SG2_MAX_BLOCKS];   /* index = block, 1..nblocks-1 */
     EqConv econv;                        /* epilogue at 4x4 */
-    EqLinear efc, eout;
+    EqLinear efc, eout;                  /* eout: [N,C4] -> [N,1], or [N,C4] (cmap) when conditional */
+    EqLinear dembed, dmap[SG2_MAX_MAP];  /* conditional: c [N,K] -> cmap [N,C4] (the projection discriminator) */
 } Sg2;
 
 int sg2_channels(const Sg2Spec *s, int res);
@@ -48,8 +53,13 @@ int sg2_channels(const Sg2Spec *s, int res);
 int sg2_add(Sg2 *g, Sg2Spec s, ParamStore *g_ps, ParamStore *d_ps, ParamStore *buffers);
 void sg2_init_values(Sg2 *g, Rng *init);
 
-/* z [N,Z] -> w [N,Wd].  psi < 1: truncation w_avg + psi (w - w_avg). */
-Tensor *sg2_mapping(const Sg2 *g, Tensor *z, float psi);
+/* z [N,Z] (and for a conditional model the one-hot classes c [N,K], else NULL) -> w [N,Wd].
+ * Conditional (the reference's label embedding): x = [z / rms(z), e / rms(e)] with e = embed(c).
+ * psi < 1: truncation w_avg + psi (w - w_avg). */
+Tensor *sg2_mapping(const Sg2 *g, Tensor *z, Tensor *c, float psi);
+/* the one-hot classes [n,K] of labels[n] (a constant), or NULL for an unconditional model;
+ * labels NULL: class i mod K for row i */
+Tensor *sg2_onehot(const Sg2 *g, int n, const int *labels);
 /* w_avg <- w_avg + (1 - beta) (mean_N w - w_avg), beta 0.995 in the reference (not an op). */
 void sg2_track_w_avg(Sg2 *g, const Tensor *w, float beta);
 /* w [N,Wd] -> ws [N,num_ws,Wd] (W as W+) */
@@ -58,8 +68,10 @@ Tensor *sg2_broadcast_w(const Sg2 *g, Tensor *w);
 Tensor *sg2_mix(const Sg2 *g, Tensor *a, Tensor *b, int cutoff);
 /* ws [N,num_ws,Wd] -> images [N,C,R,R] (linear output, about (-1, 1)) */
 Tensor *sg2_synthesis(const Sg2 *g, Tensor *ws, Sg2NoiseMode mode, Rng *rng);
-/* images [N,C,R,R] -> logits [N,1] */
-Tensor *sg2_discriminator(const Sg2 *g, Tensor *img);
+/* images [N,C,R,R] (and c [N,K] for a conditional model, else NULL) -> logits [N,1].
+ * Conditional (projection, as the reference): logit = <out(x), cmap(c)> / sqrt(C4), with cmap(c) the
+ * embedding of c through map_layers fully connected layers (learning-rate multiplier 0.01). */
+Tensor *sg2_discriminator(const Sg2 *g, Tensor *img, Tensor *c);
 /* minibatch standard deviation feature: x [N,C,H,W] -> [N,C+1,H,W] (groups of min(group, N)) */
 Tensor *sg2_mbstd(Tensor *x, int group);
 #endif

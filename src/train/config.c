@@ -46,7 +46,7 @@ static const Field fields[] = {
     F("z-dim", T_INT, z_dim, 0, 4096, NULL, 1, 1, "100", "latent size (0: dcgan 100, dcgan-course 64)"),
     F("g-width", T_INT, g_width, 0, 4096, NULL, 1, 1, "64", "dcgan: G's last hidden width, doubling towards z (0: 64)"),
     F("d-width", T_INT, d_width, 0, 4096, NULL, 1, 1, "64", "dcgan: D's first width, doubling with depth (0: 64)"),
-    F("cond", T_INT, cond, 0, 1, NULL, 1, 1, "1", "dcgan: 1 = class-conditional (one-hot class with z for G, class planes for D)"),
+    F("cond", T_INT, cond, 0, 1, NULL, 1, 1, "1", "1 = class-conditional: dcgan one-hot class with z for G, class planes for D; stylegan2 label embedding in the mapping, projection D"),
     F("n-classes", T_INT, n_classes, 0, 100000, NULL, 1, 1, "10", "conditional: number of classes (0: as many as the data has)"),
     F("loss", T_ENUM, loss, 0, 0, gan_loss_names, 1, 1, "wgan-gp", "objective"),
     F("n-critic", T_INT, n_critic, 1, 100, NULL, 1, 1, "5", "D updates per G update"),
@@ -313,7 +313,6 @@ int train_config_resolve(TrainConfig *c) {
         c->betas[1] = sg2 ? 0.99f : 0.999f;
     }
     if (sg2) {
-        if (c->cond) return mg_error_set("morphogan train: --cfg stylegan2 is unconditional here; leave --cond out (conditional: --cfg dcgan)");
         if (c->loss != GAN_BCE) return mg_error_set("morphogan train: --cfg stylegan2 trains with the non-saturating logistic loss; use --loss bce");
         if (c->n_critic != 1) return mg_error_set("morphogan train: --cfg stylegan2 takes one D step per G step; leave --n-critic out");
         if (!c->resolution) c->resolution = 64;

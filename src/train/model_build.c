@@ -9,7 +9,7 @@
 
 int train_build_model(GanModel *m, const TrainConfig *c, Rng *init) {
     if (c->cfg == TC_CFG_STYLEGAN2) {
-        Sg2Spec s = {c->resolution, c->channels, c->z_dim, c->w_dim, c->map_layers, c->ch_base, c->ch_max, 4};
+        Sg2Spec s = {c->resolution, c->channels, c->z_dim, c->w_dim, c->map_layers, c->ch_base, c->ch_max, 4, c->cond ? c->n_classes : 0};
         return gan_stylegan2_init(m, s, init);
     }
     if (c->cfg == TC_CFG_COURSE) {

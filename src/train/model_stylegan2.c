@@ -9,15 +9,21 @@ typedef struct {
     Tensor *pl_mean, *ada;      /* buffers [1], [ADA_STATE_FLOATS] */
 } Sg2Model;
 
+/* conditional: gan_g passes z ++ one-hot [N,Z+K,1,1]; the classes are taken from m->labels */
 static Tensor *g_fwd(GanModel *m, Tensor *z, int training) {
     Sg2Model *s = m->impl;
-    Tensor *w = sg2_mapping(&s->net, mg_reshape(z, TSHAPE(z->shape[0], z->shape[1])), s->psi);   /* [N,Wd] */
+    const int n = z->shape[0];
+    Tensor *z2 = mg_slice(mg_reshape(z, TSHAPE(n, z->shape[1])), 1, 0, m->z_dim);                  /* [N,Z] */
+    Tensor *w = sg2_mapping(&s->net, z2, sg2_onehot(&s->net, n, m->labels), s->psi);              /* [N,Wd] */
     return sg2_synthesis(&s->net, sg2_broadcast_w(&s->net, w), SG2_NOISE_CONST, NULL);          /* [N,C,R,R] */
 }
 
+/* conditional: gan_d passes x ++ K class planes [N,C+K,S,S]; the classes are taken from m->labels */
 static Tensor *d_fwd(GanModel *m, Tensor *x, int training) {
     Sg2Model *s = m->impl;
-    return mg_reshape(sg2_discriminator(&s->net, x), TSHAPE(x->shape[0], 1, 1, 1));
+    const int n = x->shape[0];
+    Tensor *img = m->n_classes ? mg_slice(x, 1, 0, m->channels) : x;                             /* [N,C,S,S] */
+    return mg_reshape(sg2_discriminator(&s->net, img, sg2_onehot(&s->net, n, m->labels)), TSHAPE(n, 1, 1, 1));
 }
 
 static void free_sg2(GanModel *m) {
@@ -44,7 +50,7 @@ int gan_stylegan2_init(GanModel *m, Sg2Spec spec, Rng *init) {
     params_finalize(b);
     params_set_requires_grad(b, 0);
     sg2_init_values(&s->net, init);
-    *m = (GanModel){.z_dim = spec.z_dim, .channels = spec.channels, .size = spec.resolution, .g_ps = g, .d_ps = d,
+    *m = (GanModel){.z_dim = spec.z_dim, .n_classes = spec.c_dim, .channels = spec.channels, .size = spec.resolution, .g_ps = g, .d_ps = d,
                     .buffers = b, .g_forward = g_fwd, .d_forward = d_fwd, .free_impl = free_sg2, .impl = s};
     return 0;
 }

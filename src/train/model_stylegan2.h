@@ -3,6 +3,8 @@
  *   g_forward: z [N,Z,1,1] -> mapping (with the model's truncation psi) -> W as W+ -> synthesis
  *              with the fixed evaluation noise -> [N,C,R,R]
  *   d_forward: [N,C,R,R] -> [N,1,1,1]
+ * Conditional (Sg2Spec.c_dim = n_classes > 0): both take the classes from m->labels (gan_g / gan_d
+ * set them; the one-hot channels those add are dropped).
  * Buffers: the noise maps, "map.w_avg", and the training state "train.pl_mean" [1] and
  * "train.ada" [ADA_STATE_FLOATS] (augmentation controller, train/ada.h) so that a snapshot resumes exactly. */
 #ifndef MG_MODEL_STYLEGAN2_H

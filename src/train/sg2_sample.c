@@ -15,7 +15,7 @@ void sg2_estimate_w_avg(Sg2 *g, int n, unsigned long long seed) {
         const int k = n - done < chunk ? n - done : chunk;
         rng_normal(&r, z, (size_t)k * zd, 0, 1);
         mg_step_reset();
-        Tensor *w = sg2_mapping(g, tensor_from(TSHAPE(k, zd), z), 1.0f);      /* [k,Wd] */
+        Tensor *w = sg2_mapping(g, tensor_from(TSHAPE(k, zd), z), sg2_onehot(g, k, NULL), 1.0f);      /* [k,Wd] */
         for (int i = 0; i < k; i++)
             for (int j = 0; j < wd; j++) acc[j] += w->data[(size_t)i * wd + j];
     }
@@ -25,12 +25,17 @@ void sg2_estimate_w_avg(Sg2 *g, int n, unsigned long long seed) {
     free(z);
 }
 
-void sg2_codes_for_seeds(const Sg2 *g, const long *seeds, int n, float psi, Tensor **z, Tensor **w) {
-    const int zd = g->s.z_dim;
+void sg2_codes_for_seeds(const Sg2 *g, const long *seeds, int n, float psi, int cls, Tensor **z, Tensor **w) {
+    const int zd = g->s.z_dim, k = g->s.c_dim;
     *z = tensor_new(TSHAPE(n, zd));
-    for (int i = 0; i < n; i++) samples_z((*z)->data + (size_t)i * zd, zd, seeds[i], 1);
+    int *labels = mg_xmalloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
+    for (int i = 0; i < n; i++) {
+        samples_z((*z)->data + (size_t)i * zd, zd, seeds[i], 1);
+        labels[i] = k ? (cls >= 0 ? cls : (int)(seeds[i] % k)) : 0;
+    }
     int old = mg_set_grad_enabled(0);
-    *w = mg_contiguous(sg2_mapping(g, *z, psi));
+    *w = mg_contiguous(sg2_mapping(g, *z, sg2_onehot(g, n, labels), psi));
+    free(labels);
     mg_set_grad_enabled(old);
 }
 
@@ -58,11 +63,11 @@ void sg2_style_range(const Sg2 *g, Sg2StyleRange r, int *first, int *end) {
 }
 
 Tensor *sg2_style_mix_grid(const Sg2 *g, const long *col_seeds, int ncol, const long *row_seeds, int nrow,
-                           const Sg2StyleRange *ranges, int nrange, float psi) {
+                           const Sg2StyleRange *ranges, int nrange, float psi, int cls) {
     const int L = g->num_ws, wd = g->s.w_dim, rows = 1 + nrange * nrow, cols = 1 + ncol;
     Tensor *zc, *wc, *zr, *wr;
-    sg2_codes_for_seeds(g, col_seeds, ncol, psi, &zc, &wc);
-    sg2_codes_for_seeds(g, row_seeds, nrow, psi, &zr, &wr);
+    sg2_codes_for_seeds(g, col_seeds, ncol, psi, cls, &zc, &wc);
+    sg2_codes_for_seeds(g, row_seeds, nrow, psi, cls, &zr, &wr);
     Tensor *ws = tensor_new(TSHAPE(rows * cols, L, wd));
     for (int r = 0; r < rows; r++)
         for (int c = 0; c < cols; c++) {

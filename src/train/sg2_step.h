@@ -6,7 +6,8 @@
  *       y ~ N(0, 1/(R R)) per pixel, |.| over the ws slots as in the reference
  *       (sqrt(mean_slots sum_Wd g^2)), a <- a + pl_decay (mean |.| - a)  (lazy path length).
  * Lazy regularisation rescales Adam: lr c, betas^c with c = interval / (interval + 1) (set by
- * sg2_trainer_init).  Real batch number `step` serves D and R1; every random draw (z, mixing,
+ * sg2_trainer_init).  Conditional models (net->s.c_dim > 0): G and D see the classes (the fakes'
+ * drawn from label_pool, the reals' from the batch); set label_pool before the first step.  Real batch number `step` serves D and R1; every random draw (z, mixing,
  * noise, augmentation) comes from the caller's Rng in a fixed order, so resume is exact. */
 #ifndef MG_SG2_STEP_H
 #define MG_SG2_STEP_H
@@ -30,6 +31,11 @@ typedef struct Sg2Trainer {
     int r1_interval, pl_interval;
     Sg2Augment aug;
     float *z, *z2;              /* [batch, Z] each */
+    /* conditional models: the classes of the fakes are drawn from the training labels (as the
+     * reference draws them from the dataset); the real batch brings its own */
+    const int *label_pool;      /* [label_pool_n] the dataset's labels; NULL for an unconditional model */
+    int label_pool_n;
+    int *c_fake;                /* [batch] classes of the last sampled fakes */
 } Sg2Trainer;
 
 typedef struct Sg2StepResult {

@@ -132,6 +132,10 @@ static int setup(Run *r, long *step) {
         s->ema_kimg = (float)c->ema_kimg;
         s->pl_weight = c->pl_weight;
         s->mixing = c->mixing;
+        if (c->cond) {                          /* the fakes' classes follow the data's label frequencies */
+            s->label_pool = r->data.label;
+            s->label_pool_n = r->data.n;
+        }
         og = &s->opt_g;
         od = &s->opt_d;
         if (sg2_augment_setup(&r->aug, c, s)) return -1;
