@@ -63,7 +63,7 @@ int main(int argc, char **argv) {
         if (inv_load_generator(ckpt, 1, &m)) { fprintf(stderr, "bench_project: %s\n", mg_error_get()); return 1; }
     } else {
         Rng init = rng_new(1);
-        if (gan_stylegan2_init(&m, (Sg2Spec){64, 1, 128, 128, map_layers, ch_base, ch_max, 4, 0}, &init)) { fprintf(stderr, "%s\n", mg_error_get()); return 1; }
+        if (gan_stylegan2_init(&m, (Sg2Spec){64, 1, 128, 128, map_layers, ch_base, ch_max, 4, 0, 0}, &init)) { fprintf(stderr, "%s\n", mg_error_get()); return 1; }
     }
     Sg2 *g = gan_stylegan2_net(&m);
     const int R = g->s.resolution, C = g->s.channels;

@@ -42,7 +42,7 @@ int main(int argc, char **argv) {
     mg_set_threads(threads);
     GanModel m;
     Rng init = rng_new(0), rng = rng_new(1);
-    Sg2Spec s = {res, 1, z, z, map, ch_base, ch_max, 4, 0};
+    Sg2Spec s = {res, 1, z, z, map, ch_base, ch_max, 4, 0, 0};
     if (gan_stylegan2_init(&m, s, &init)) { fprintf(stderr, "bench_stylegan2: %s\n", mg_error_get()); return 1; }
     Sg2Trainer t;
     sg2_trainer_init(&t, &m, batch, 0.0025f, 0.0f, 0.99f, sg2_auto_gamma(res, batch));

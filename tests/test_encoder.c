@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const Sg2Spec tiny = {32, 1, 8, 8, 2, 64, 8, 4, 0};
+static const Sg2Spec tiny = {32, 1, 8, 8, 2, 64, 8, 4, 0, 0};
 
 TEST(style_slots_split_coarse_middle_fine) {
     const int l10[10] = {0, 0, 0, 1, 1, 1, 1, 2, 2, 2}, l8[8] = {0, 0, 0, 1, 1, 1, 1, 2};

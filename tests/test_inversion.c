@@ -14,7 +14,7 @@
 #include "train/model_stylegan2.h"
 #include <string.h>
 
-static const Sg2Spec tiny = {32, 1, 8, 8, 2, 64, 8, 4, 0};
+static const Sg2Spec tiny = {32, 1, 8, 8, 2, 64, 8, 4, 0, 0};
 
 static const char *fixdir(void) {
     const char *d = getenv("MG_FIXTURES");

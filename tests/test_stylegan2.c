@@ -22,7 +22,7 @@ static double rel(Tensor *a, const Tensor *b) {
     return e < 0 ? INFINITY : e;
 }
 
-static const Sg2Spec tiny = {32, 1, 8, 8, 2, 64, 8, 4, 0};
+static const Sg2Spec tiny = {32, 1, 8, 8, 2, 64, 8, 4, 0, 0};
 
 static void load_store(const StFile *f, ParamStore *ps) {
     for (int i = 0; i < ps->n; i++) {

@@ -14,7 +14,7 @@
 #include "train/sg2_sample.h"
 #include <string.h>
 
-static const Sg2Spec tiny_c = {32, 1, 8, 8, 2, 64, 8, 4, 3};
+static const Sg2Spec tiny_c = {32, 1, 8, 8, 2, 64, 8, 4, 3, 0};
 
 static double rel(Tensor *a, const Tensor *b) {
     double e = tf_err(a, b, 1.0);

@@ -23,11 +23,22 @@ Tensor *sg2_discriminator(const Sg2 *g, Tensor *img, Tensor *c) {
     MG_CHECK(g->s.c_dim ? c && c->ndim == 2 && c->shape[0] == img->shape[0] && c->shape[1] == g->s.c_dim : !c,
              "sg2_discriminator: classes %s for a model of %d classes and %d images", c ? tensor_shape_str(c) : "none",
              g->s.c_dim, img->shape[0]);
-    Tensor *x = eq_conv(&g->fromrgb, img);                                          /* [N,C_R,R,R] */
-    for (int b = g->nblocks - 1; b >= 1; b--) {
+    const int top = g->stage, full = g->nblocks - 1;
+    Tensor *x;
+    if (top == full) x = eq_conv(&g->fromrgb, img);                                 /* [N,C_R,R,R] */
+    else {                                                                          /* growing: images pooled to r_s */
+        const int f = 1 << (full - top);
+        img = mg_avg_pool2d(img, f, f, 0);                                          /* [N,C,r_s,r_s] */
+        x = eq_conv(&g->dfromrgb[top], img);                                        /* [N,C_r,r_s,r_s] */
+    }
+    for (int b = top; b >= 1; b--) {
         Tensor *skip = eq_conv(&g->dskip[b], x);                                    /* [N,C_r/2,r/2,r/2] */
         x = eq_conv(&g->dconv1[b], eq_conv(&g->dconv0[b], x));
         x = mg_add(skip, x);
+        if (b == top && g->alpha != 1.0f) {                                         /* fade-in: blend with the old input layer */
+            Tensor *old = eq_conv(&g->dfromrgb[b - 1], mg_avg_pool2d(img, 2, 2, 0));   /* [N,C_r/2,r/2,r/2] */
+            x = mg_add(mg_affine(x, g->alpha, 0), mg_affine(old, 1.0f - g->alpha, 0));
+        }
     }
     x = eq_conv(&g->econv, sg2_mbstd(x, g->s.mbstd_group));                        /* [N,C4,4,4] */
     x = eq_linear(&g->efc, mg_reshape(x, TSHAPE(x->shape[0], -1)));                 /* [N,C4] */

@@ -9,6 +9,7 @@ void sg2_d_features(const Sg2 *g, Tensor *img, Tensor **feats) {
     MG_CHECK(img->ndim == 4 && img->shape[1] == g->s.channels && img->shape[2] == g->s.resolution &&
              img->shape[3] == g->s.resolution, "sg2_d_features: images %s, expected [N,%d,%d,%d]", tensor_shape_str(img),
              g->s.channels, g->s.resolution, g->s.resolution);
+    MG_CHECK(sg2_full_stage(g), "sg2_d_features: the networks are at a growing stage (%dx%d)", sg2_stage_res(g), sg2_stage_res(g));
     Tensor *x = eq_conv(&g->fromrgb, img);                                          /* [N,C_R,R,R] */
     int k = 0;
     feats[k++] = x;
@@ -56,6 +57,7 @@ static Tensor *slot(Tensor *ws, int j) {                                 /* [N,n
 Tensor *sg2_synthesis_noise(const Sg2 *g, Tensor *ws, Tensor *const *noise) {
     MG_CHECK(ws->ndim == 3 && ws->shape[1] == g->num_ws && ws->shape[2] == g->s.w_dim,
              "sg2_synthesis_noise: ws %s, expected [N,%d,%d]", tensor_shape_str(ws), g->num_ws, g->s.w_dim);
+    MG_CHECK(sg2_full_stage(g), "sg2_synthesis_noise: the networks are at a growing stage (%dx%d)", sg2_stage_res(g), sg2_stage_res(g));
     const int n = ws->shape[0], c4 = g->const_input->shape[0];
     Tensor *x = mg_expand(mg_reshape(g->const_input, TSHAPE(1, c4, 4, 4)), TSHAPE(n, c4, 4, 4));
     Tensor *img = NULL;

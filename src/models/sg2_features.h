@@ -4,7 +4,8 @@
  *     network: the features of the D trained with the generator);
  *   - the synthesis network with explicit, per-image noise maps (the projector optimises them).
  * Both are written with the layers of models/sg2_layers.h; tests/test_inversion.c checks that they
- * reproduce sg2_discriminator and sg2_synthesis exactly. */
+ * reproduce sg2_discriminator and sg2_synthesis exactly.  Both need the networks at their full stage
+ * (sg2_full_stage: a finished progressive-growing run; inversion refuses a checkpoint taken while growing). */
 #ifndef MG_SG2_FEATURES_H
 #define MG_SG2_FEATURES_H
 #include "models/stylegan2.h"

@@ -72,8 +72,26 @@ int sg2_add(Sg2 *g, Sg2Spec s, ParamStore *g_ps, ParamStore *d_ps, ParamStore *b
             eq_linear_add(&g->dmap[i], d_ps, name, c4, c4, 0.01f, 1);
         }
     }
+    if (s.grow)                                                           /* fromRGB at 8 .. R/2 */
+        for (int b = 1; b < nb - 1; b++) {
+            snprintf(name, sizeof name, "D.fromrgb%d", res_of(b));
+            eq_conv_add(&g->dfromrgb[b], d_ps, name, s.channels, sg2_channels(&s, res_of(b)), 1, 1, 0, 1);
+        }
+    g->stage = nb - 1;
+    g->alpha = 1.0f;
     return 0;
 }
+
+void sg2_set_stage(Sg2 *g, int stage, float alpha) {
+    const int full = stage == g->nblocks - 1 && alpha == 1.0f;
+    MG_CHECK(stage >= 1 && stage < g->nblocks && alpha >= 0.0f && alpha <= 1.0f && (alpha == 1.0f || stage >= 2) && (full || g->s.grow),
+             "sg2_set_stage: stage %d alpha %g for a model of %d blocks%s", stage, alpha, g->nblocks, g->s.grow ? "" : " without growing");
+    g->stage = stage;
+    g->alpha = alpha;
+}
+
+int sg2_stage_res(const Sg2 *g) { return res_of(g->stage); }
+int sg2_full_stage(const Sg2 *g) { return g->stage == g->nblocks - 1 && g->alpha == 1.0f; }
 
 void sg2_init_values(Sg2 *g, Rng *init) {
     for (int i = 0; i < g->s.map_layers; i++) eq_linear_init(&g->map[i], init, 0.0f);
@@ -98,6 +116,8 @@ void sg2_init_values(Sg2 *g, Rng *init) {
         eq_linear_init(&g->dembed, init, 0.0f);
         for (int i = 0; i < g->s.map_layers; i++) eq_linear_init(&g->dmap[i], init, 0.0f);
     }
+    if (g->s.grow)                          /* last too: the other layers' draws do not depend on growing */
+        for (int b = 1; b < g->nblocks - 1; b++) eq_conv_init(&g->dfromrgb[b], init);
 }
 
 static void check_classes(const Sg2 *g, const Tensor *c, int n, const char *where) {
@@ -164,11 +184,13 @@ Tensor *sg2_synthesis(const Sg2 *g, Tensor *ws, Sg2NoiseMode mode, Rng *rng) {
     Tensor *x = mg_expand(mg_reshape(g->const_input, TSHAPE(1, c4, 4, 4)), TSHAPE(n, c4, 4, 4));
     Tensor *img = NULL;
     int j = 0;
-    for (int b = 0; b < g->nblocks; b++) {
+    for (int b = 0; b <= g->stage; b++) {
         if (b) x = mod_conv(&g->conv0[b], x, slot(ws, j++), mode, rng);
         x = mod_conv(&g->conv1[b], x, slot(ws, j++), mode, rng);          /* [N,C_r,r,r] */
         Tensor *y = mod_conv(&g->torgb[b], x, slot(ws, j), mode, rng);  /* [N,channels,r,r] */
+        if (b == g->stage && g->alpha != 1.0f) y = mg_affine(y, g->alpha, 0);   /* fade-in of the top block */
         img = img ? mg_add(mg_upsample_bilinear(img, 2), y) : y;
     }
+    if (g->stage < g->nblocks - 1) img = mg_upsample_bilinear(img, 1 << (g->nblocks - 1 - g->stage));   /* [N,C,R,R] */
     return img;
 }

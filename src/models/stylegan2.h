@@ -12,6 +12,12 @@
  * Channels at resolution r: min(ch_base / r, ch_max).
  * Conditional (c_dim > 0): a label embedding joins z in the mapping; D projects its features on an
  * embedding of the label (see sg2_mapping, sg2_discriminator).
+ * Progressive growing (grow: docs/stylegan2.md): both networks run at a stage s (top block s,
+ * resolution r_s = 4 * 2^s, 1 <= s <= nblocks - 1) with a fade-in alpha in [0, 1]:
+ *   G: blocks 0..s only, img = up2(img_{s-1}) + alpha toRGB_s(x_s), then bilinear upsampling to R;
+ *   D: img pooled to r_s, x = alpha block_s(fromRGB_s(img_s)) + (1 - alpha) fromRGB_{s-1}(avgpool2(img_s)),
+ *      then blocks s-1..1 and the epilogue; fromRGB_r for r < R are the layers "D.fromrgb<r>" (grow only).
+ * The full stage (s = nblocks - 1, alpha 1) is the plain network, operation for operation.
  * Differences from the reference: bilinear up/down-sampling (avgpool) instead of FIR filters
  * (the same [1,3,3,1] kernel up to borders), no fp16 clamping, no fused modconv. */
 #ifndef MG_STYLEGAN2_H
@@ -28,6 +34,7 @@ typedef struct Sg2Spec {
     int ch_base, ch_max;                 /* channels min(ch_base / r, ch_max) at resolution r */
     int mbstd_group;                     /* 4 */
     int c_dim;                           /* classes of a conditional model (label embedding), 0 = unconditional */
+    int grow;                            /* 1: progressive growing (adds D's lower-resolution fromRGB layers) */
 } Sg2Spec;
 
 typedef struct Sg2 {
@@ -44,6 +51,10 @@ typedef struct Sg2 {
     EqConv econv;                        /* epilogue at 4x4 */
     EqLinear efc, eout;                  /* eout: [N,C4] -> [N,1], or [N,C4] (cmap) when conditional */
     EqLinear dembed, dmap[SG2_MAX_MAP];  /* conditional: c [N,K] -> cmap [N,C4] (the projection discriminator) */
+    EqConv dfromrgb[SG2_MAX_BLOCKS];     /* grow: fromRGB at resolution 4 << b for blocks 1..nblocks-2 ("D.fromrgb<r>") */
+    /* the stage both networks run at (progressive growing); sg2_add sets the full one */
+    int stage;                           /* top block, 1..nblocks-1 */
+    float alpha;                         /* fade-in of the top block, [0, 1] */
 } Sg2;
 
 int sg2_channels(const Sg2Spec *s, int res);
@@ -52,6 +63,12 @@ int sg2_channels(const Sg2Spec *s, int res);
  * the three stores, then sg2_init_values.  0 or -1 + mg_error (bad spec). */
 int sg2_add(Sg2 *g, Sg2Spec s, ParamStore *g_ps, ParamStore *d_ps, ParamStore *buffers);
 void sg2_init_values(Sg2 *g, Rng *init);
+/* Sets the stage of both networks: top block stage (1..nblocks-1), fade-in alpha in [0, 1]; a stage
+ * below the full one needs a grow model, and alpha < 1 needs stage >= 2 (D fades from fromRGB_{s-1}).
+ * A bad stage is a programming error (MG_CHECK). */
+void sg2_set_stage(Sg2 *g, int stage, float alpha);
+int sg2_stage_res(const Sg2 *g);                 /* 4 << stage */
+int sg2_full_stage(const Sg2 *g);                /* 1: stage nblocks - 1 with alpha 1 (the plain networks) */
 
 /* z [N,Z] (and for a conditional model the one-hot classes c [N,K], else NULL) -> w [N,Wd].
  * Conditional (the reference's label embedding): x = [z / rms(z), e / rms(e)] with e = embed(c).
@@ -66,9 +83,10 @@ void sg2_track_w_avg(Sg2 *g, const Tensor *w, float beta);
 Tensor *sg2_broadcast_w(const Sg2 *g, Tensor *w);
 /* style mixing: slots < cutoff from a, the rest from b (both [N,num_ws,Wd]) */
 Tensor *sg2_mix(const Sg2 *g, Tensor *a, Tensor *b, int cutoff);
-/* ws [N,num_ws,Wd] -> images [N,C,R,R] (linear output, about (-1, 1)) */
+/* ws [N,num_ws,Wd] -> images [N,C,R,R] (linear output, about (-1, 1)); at a lower stage the image of
+ * resolution r_s upsampled (bilinear) to R; slots of blocks above the stage are unused. */
 Tensor *sg2_synthesis(const Sg2 *g, Tensor *ws, Sg2NoiseMode mode, Rng *rng);
-/* images [N,C,R,R] (and c [N,K] for a conditional model, else NULL) -> logits [N,1].
+/* images [N,C,R,R] (and c [N,K] for a conditional model, else NULL) -> logits [N,1] (at the current stage).
  * Conditional (projection, as the reference): logit = <out(x), cmap(c)> / sqrt(C4), with cmap(c) the
  * embedding of c through map_layers fully connected layers (learning-rate multiplier 0.01). */
 Tensor *sg2_discriminator(const Sg2 *g, Tensor *img, Tensor *c);

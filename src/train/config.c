@@ -25,7 +25,7 @@ typedef struct {
     double lo, hi;
     const char *const *choices;
     int fixed;                  /* must match the checkpoint's on resume */
-    int in_json;                /* written to config.json */
+    int in_json;                /* written to config.json (2: only when not 0, so runs without it keep their config bytes) */
     const char *example, *help;
 } Field;
 
@@ -75,6 +75,7 @@ static const Field fields[] = {
     F("ada-target", T_FLOAT, ada_target, -0.99, 0.99, NULL, 1, 1, "0.6", "stylegan2: ADA keeps E[sign D(real)] at this value"),
     F("ada-pmax", T_FLOAT, ada_pmax, 0, 1, NULL, 1, 1, "0.6", "stylegan2: upper bound of ADA's p (keeps flips/turns from leaking into samples)"),
     F("ada-kimg", T_FLOAT, ada_kimg, 1e-3, 1e9, NULL, 1, 1, "500", "stylegan2: thousands of images for ADA's p to move by 1"),
+    F("grow-kimg", T_DOUBLE, grow_kimg, 0, 1e9, NULL, 1, 2, "20", "stylegan2: progressive growing from 8x8, each resolution K kimg of fade-in then K kimg stable (0: off)"),
     F("metrics", T_STR, metrics, 0, 0, NULL, 0, 1, "fid,kid", "at every snapshot: fid, kid, pr, is of --metrics-n generated vs training images -> metrics.csv"),
     F("metrics-net", T_STR, metrics_net, 0, 0, NULL, 0, 1, "featnet.safetensors", "their feature network: a domain network (metrics train-features) or Inception-v3 weights (tools/convert_inception.py)"),
     F("metrics-features", T_ENUM, metrics_features, 0, 0, metrics_feature_names, 0, 1, "inception", "the feature space; auto = the kind of the --metrics-net file"),
@@ -307,6 +308,8 @@ int train_config_resolve(TrainConfig *c) {
     if (c->loss == GAN_WGAN_GP && c->d_batch == 1)
         return mg_error_set("morphogan train: --d-batch joint has no meaning for --loss wgan-gp (its critic has no batch norm); use --d-batch separate");
     const int sg2 = c->cfg == TC_CFG_STYLEGAN2;
+    if (c->grow_kimg > 0 && !sg2)
+        return mg_error_set("morphogan train: --grow-kimg (progressive growing) needs --cfg stylegan2; leave it out for --cfg %s", train_cfg_names[c->cfg]);
     if (c->lr == 0) c->lr = sg2 ? 0.0025f : 2e-4f;
     if (c->betas[0] == 0 && c->betas[1] == 0) {
         c->betas[0] = sg2 ? 0.0f : 0.5f;
@@ -395,6 +398,7 @@ char *train_config_to_json(const TrainConfig *c) {
         const Field *f = &fields[i];
         if (!f->in_json) continue;
         const char *p = (const char *)c + f->off;
+        if (f->in_json == 2 && f->type == T_DOUBLE && *(const double *)p == 0) continue;
         char key[64];
         json_key(f->opt, key);
         switch (f->type) {

@@ -42,6 +42,7 @@ typedef struct TrainConfig {
     float augment_p;            /* fixed: the probability; ada: the starting p */
     char augment_ops[TC_PATH];  /* "translate,cutout,color" (train/diffaug.h names) */
     float ada_target, ada_pmax, ada_kimg;
+    double grow_kimg;           /* progressive growing: kimg of each fade-in and each stable half phase; 0 = off (train/sg2_grow.h) */
     /* quality metrics at every snapshot (train/snapshot_metrics.h) */
     char metrics[TC_PATH];      /* comma-separated from fid,kid,pr,is; "" = none */
     char metrics_net[TC_PATH];  /* their feature network (analysis/features.h) */

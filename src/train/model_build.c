@@ -4,12 +4,14 @@
 #include "train/model_dcgan.h"
 #include "train/model_dcgan_course.h"
 #include "train/model_stylegan2.h"
+#include "train/sg2_grow.h"
 #include <stdlib.h>
 #include <string.h>
 
 int train_build_model(GanModel *m, const TrainConfig *c, Rng *init) {
     if (c->cfg == TC_CFG_STYLEGAN2) {
-        Sg2Spec s = {c->resolution, c->channels, c->z_dim, c->w_dim, c->map_layers, c->ch_base, c->ch_max, 4, c->cond ? c->n_classes : 0};
+        Sg2Spec s = {c->resolution, c->channels, c->z_dim, c->w_dim, c->map_layers, c->ch_base, c->ch_max, 4, c->cond ? c->n_classes : 0,
+                     c->grow_kimg > 0};
         return gan_stylegan2_init(m, s, init);
     }
     if (c->cfg == TC_CFG_COURSE) {
@@ -47,5 +49,7 @@ int train_load_model(const char *ckpt, TrainConfig *c, GanModel *m, Ema *ema) {
         gan_model_free(m);
         return -1;
     }
+    Sg2 *net = gan_stylegan2_net(m);             /* progressive growing: the stage of the checkpoint's step */
+    if (net) sg2_grow_apply(net, c->grow_kimg, (double)ck.step * c->batch);
     return 0;
 }

@@ -9,7 +9,8 @@
 
 int train_build_model(GanModel *m, const TrainConfig *c, Rng *init);      /* 0 or -1 + mg_error */
 /* Reads the config stored in ckpt into c, builds the model and loads its weights, buffers and (when the
- * run kept one: train_has_ema) G's EMA into ema.  0 or -1 + mg_error naming the file. */
+ * run kept one: train_has_ema) G's EMA into ema; a progressive-growing StyleGAN2 is put at the stage of the
+ * checkpoint's step (train/sg2_grow.h).  0 or -1 + mg_error naming the file. */
 int train_has_ema(const TrainConfig *c);       /* --ema > 0, or stylegan2 (always keeps one) */
 int train_load_model(const char *ckpt, TrainConfig *c, GanModel *m, Ema *ema);
 #endif

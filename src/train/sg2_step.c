@@ -1,5 +1,6 @@
 #include "train/sg2_step.h"
 #include "core/error.h"
+#include "train/sg2_grow.h"
 #include <math.h>
 #include <stdlib.h>
 
@@ -135,6 +136,7 @@ static float d_r1(Sg2Trainer *t, const float *real, const int *labels, Rng *rng)
 
 Sg2StepResult sg2_train_step(Sg2Trainer *t, long step, GanBatchFn next_real, void *ctx, Rng *rng) {
     Sg2StepResult r = {0};
+    if (t->grow_kimg > 0) sg2_grow_apply(t->net, t->grow_kimg, (double)step * t->batch);
     r.loss_g = g_main(t, rng, step);
     if (t->pl_weight > 0 && step % t->pl_interval == 0) r.pl = g_path_length(t, rng);
     if (t->ema) {                               /* the reference's EMA: half-life ema_kimg, ramped up */

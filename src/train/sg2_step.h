@@ -7,7 +7,9 @@
  *       (sqrt(mean_slots sum_Wd g^2)), a <- a + pl_decay (mean |.| - a)  (lazy path length).
  * Lazy regularisation rescales Adam: lr c, betas^c with c = interval / (interval + 1) (set by
  * sg2_trainer_init).  Conditional models (net->s.c_dim > 0): G and D see the classes (the fakes'
- * drawn from label_pool, the reals' from the batch); set label_pool before the first step.  Real batch number `step` serves D and R1; every random draw (z, mixing,
+ * drawn from label_pool, the reals' from the batch); set label_pool before the first step.  Progressive
+ * growing (grow_kimg > 0): G, D, R1 and path length of the step all run at the stage of step * batch images
+ * shown (train/sg2_grow.h), a function of the step, so resume stays exact.  Real batch number `step` serves D and R1; every random draw (z, mixing,
  * noise, augmentation) comes from the caller's Rng in a fixed order, so resume is exact. */
 #ifndef MG_SG2_STEP_H
 #define MG_SG2_STEP_H
@@ -36,6 +38,8 @@ typedef struct Sg2Trainer {
     const int *label_pool;      /* [label_pool_n] the dataset's labels; NULL for an unconditional model */
     int label_pool_n;
     int *c_fake;                /* [batch] classes of the last sampled fakes */
+    double grow_kimg;           /* progressive growing (train/sg2_grow.h): each step runs at the stage of
+                                   step * batch images shown; 0 = off (the full networks) */
 } Sg2Trainer;
 
 typedef struct Sg2StepResult {

@@ -9,6 +9,7 @@
 #include "train/vae_step.h"
 #include "train/sg2_step.h"
 #include "train/sg2_augment.h"
+#include "train/sg2_grow.h"
 #include "train/model_build.h"
 #include "train/runlog.h"
 #include "train/samples.h"
@@ -57,6 +58,7 @@ static int snapshot(Run *r, long step) {
     GanModel *m = &r->m;
     char path[TC_PATH + 64];
     mg_step_reset();
+    if (c->grow_kimg > 0) sg2_grow_apply(gan_stylegan2_net(m), c->grow_kimg, (double)step * c->batch);   /* growing: the stage after `step` */
     Tensor *x = samples_generate(m, r->zfix, c->cond ? r->glabels : NULL, GRID_N, r->ema.shadow);   /* [64,C,S,S] */
     snprintf(path, sizeof path, "%s/samples_%06ld.png", c->outdir, step);
     if (samples_write_grid(path, x, 8)) return -1;
@@ -132,6 +134,7 @@ static int setup(Run *r, long *step) {
         s->ema_kimg = (float)c->ema_kimg;
         s->pl_weight = c->pl_weight;
         s->mixing = c->mixing;
+        s->grow_kimg = c->grow_kimg;
         if (c->cond) {                          /* the fakes' classes follow the data's label frequencies */
             s->label_pool = r->data.label;
             s->label_pool_n = r->data.n;
@@ -161,7 +164,9 @@ static int setup(Run *r, long *step) {
     FILE *f = fopen(path, "w");
     if (!f || fprintf(f, "%s\n", r->arch) < 0 || fclose(f)) return mg_error_set("%s: cannot write", path);
     const char *cols = c->cfg == TC_CFG_VAE ? "step,kimg,recon,kl,loss,seconds"
-                     : c->cfg == TC_CFG_STYLEGAN2 ? "step,kimg,loss_d,loss_g,r1,pl,aug_p,seconds" : "step,kimg,loss_d,loss_g,gp,seconds";
+                     : c->cfg == TC_CFG_STYLEGAN2 ? (c->grow_kimg > 0 ? "step,kimg,loss_d,loss_g,r1,pl,aug_p,res,alpha,seconds"
+                                                                      : "step,kimg,loss_d,loss_g,r1,pl,aug_p,seconds")
+                     : "step,kimg,loss_d,loss_g,gp,seconds";
     if (!(r->log = runlog_open(c->outdir, "log.csv", cols, *step))) return -1;
     if (!(r->snaps = runlog_open(c->outdir, "snapshots.csv", "step,kimg,pixel_var,nn_classes,nn_largest", *step)))
         return -1;
@@ -195,6 +200,17 @@ int train_run(const TrainConfig *c) {
     printf("training %s (%s) on %s: %d images, batch %d, %d threads, steps %ld -> %ld, run folder %s\n",
            train_cfg_names[c->cfg], c->cfg == TC_CFG_VAE ? "recon + beta kl" : gan_loss_names[c->loss], c->data, r->data.n, c->batch, mg_get_threads(), step,
            c->steps, c->outdir);
+    const Sg2 *net = gan_stylegan2_net(&r->m);  /* stylegan2, else NULL */
+    if (net && c->grow_kimg > 0) {
+        const double full = sg2_grow_full_kimg(c->grow_kimg, net->nblocks), end = c->steps * (double)c->batch / 1000.0;
+        printf("progressive growing: 8x8 to %dx%d, %g kimg of fade-in then %g kimg stable per resolution; full resolution from kimg %g\n",
+               c->resolution, c->resolution, c->grow_kimg, c->grow_kimg, full);
+        if (end < full) {
+            const Sg2Stage e = sg2_grow_stage(c->grow_kimg, c->steps * (double)c->batch, net->nblocks);
+            printf("note: the run ends at kimg %g, before that: its last grid and checkpoint are at %dx%d (alpha %.2f)\n", end,
+                   4 << e.block, 4 << e.block, e.alpha);
+        }
+    }
     fflush(stdout);
     interrupted = 0;
     struct sigaction sa = {.sa_handler = on_sigint}, old_sa;
@@ -234,7 +250,10 @@ int train_run(const TrainConfig *c) {
         sum_d += g.loss_d;
         sum_g += g.loss_g;
         nsum++;
-        if (sg2)
+        if (sg2 && c->grow_kimg > 0)            /* the stage this step ran at */
+            fprintf(r->log, "%ld,%.3f,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%.6g,%.3f\n", s + 1, (s + 1) * (double)c->batch / 1000.0, g.loss_d,
+                    g.loss_g, g.gp, pl, sg2_augment_p(&r->aug), sg2_stage_res(net), net->alpha, now_s() - t0);
+        else if (sg2)
             fprintf(r->log, "%ld,%.3f,%.6g,%.6g,%.6g,%.6g,%.6g,%.3f\n", s + 1, (s + 1) * (double)c->batch / 1000.0, g.loss_d, g.loss_g,
                     g.gp, pl, sg2_augment_p(&r->aug), now_s() - t0);
         else
@@ -248,6 +267,7 @@ int train_run(const TrainConfig *c) {
                    (s + 1) * (double)c->batch / 1000.0, ips, (c->steps - s - 1) * (double)c->batch / ips, name[0],
                    sum_d / nsum, name[1], sum_g / nsum);
             if (sg2) printf("  augment p %.3f", sg2_augment_p(&r->aug));
+            if (sg2 && c->grow_kimg > 0) printf("  res %d alpha %.2f", sg2_stage_res(net), net->alpha);
             printf("\n");
             fflush(stdout);
             sum_d = sum_g = 0;
