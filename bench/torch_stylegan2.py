@@ -62,6 +62,11 @@ def build(spec, gen=None):
     P['D.b4.conv.weight'] = randn(c4, c4 + 1, 3, 3); P['D.b4.conv.bias'] = torch.zeros(c4)
     P['D.b4.fc.weight'] = randn(c4, c4 * 16); P['D.b4.fc.bias'] = torch.zeros(c4)
     P['D.b4.out.weight'] = randn(c4 if K else 1, c4); P['D.b4.out.bias'] = torch.zeros(c4 if K else 1)
+    if spec.get('grow'):                        # progressive growing: D's fromRGB at 8 .. R/2 (drawn last)
+        res = 8
+        while res < R:
+            P[f'D.fromrgb{res}.weight'] = randn(channels(spec, res), C, 1, 1); P[f'D.fromrgb{res}.bias'] = torch.zeros(channels(spec, res))
+            res *= 2
     for t in P.values(): t.requires_grad_(True)
     return P, B
 
@@ -133,17 +138,22 @@ def mapping(P, spec, z, c=None):
     return x
 
 
-def synthesis(P, B, spec, ws, noise='const', noise_gen=None):
-    n = ws.shape[0]
+def synthesis(P, B, spec, ws, noise='const', noise_gen=None, stage_res=None, alpha=1.0):
+    """stage_res, alpha: progressive growing - the blocks up to resolution stage_res only, the top block's
+    toRGB scaled by alpha (fade-in), the image upsampled (bilinear) to the full resolution."""
+    n, R = ws.shape[0], spec['resolution']
+    top = stage_res or R
     x = P['syn.const'].unsqueeze(0).repeat(n, 1, 1, 1)
     img, j, res = None, 0, 4
-    while res <= spec['resolution']:
+    while res <= top:
         if res > 4:
             x = synthesis_layer(P, B, f'syn.b{res}.conv0', x, ws[:, j], True, noise, noise_gen); j += 1
         x = synthesis_layer(P, B, f'syn.b{res}.conv1', x, ws[:, j], False, noise, noise_gen); j += 1
         y = torgb(P, f'syn.b{res}.torgb', x, ws[:, j])
+        if res == top and alpha != 1.0: y = y * alpha
         img = y if img is None else F.interpolate(img, scale_factor=2, mode='bilinear', align_corners=False) + y
         res *= 2
+    if top < R: img = F.interpolate(img, scale_factor=R // top, mode='bilinear', align_corners=False)
     return img
 
 
@@ -165,16 +175,23 @@ def mbstd(x, group):
     return torch.cat([x, y], dim=1)
 
 
-def discriminator(P, spec, img, c=None):
+def discriminator(P, spec, img, c=None, stage_res=None, alpha=1.0):
     """c: one-hot classes [N,K] of a conditional model: the reference's projection epilogue,
-    (out(x) * cmap(c)).sum(1) / sqrt(cmap_dim), cmap from a mapping network of c."""
-    x = eq_conv(P, 'D.fromrgb', img)
-    res = spec['resolution']
+    (out(x) * cmap(c)).sum(1) / sqrt(cmap_dim), cmap from a mapping network of c.
+    stage_res, alpha: progressive growing - the images average-pooled to stage_res, the top block's
+    output blended with the lower fromRGB of the pooled images: alpha block(fromRGB) + (1 - alpha) fromRGB'."""
+    R = spec['resolution']
+    top = stage_res or R
+    if top < R: img = F.avg_pool2d(img, R // top)
+    x = eq_conv(P, 'D.fromrgb' if top == R else f'D.fromrgb{top}', img)
+    res = top
     while res >= 8:
         skip = eq_conv(P, f'D.b{res}.skip', x, down=True, act=False, gain=math.sqrt(0.5), bias=False)
         x = eq_conv(P, f'D.b{res}.conv0', x)
         x = eq_conv(P, f'D.b{res}.conv1', x, down=True, gain=math.sqrt(0.5))
         x = skip + x
+        if res == top and alpha != 1.0:
+            x = alpha * x + (1 - alpha) * eq_conv(P, f'D.fromrgb{top // 2}', F.avg_pool2d(img, 2))
         res //= 2
     x = eq_conv(P, 'D.b4.conv', mbstd(x, spec['mbstd_group']))
     x = eq_linear(P, 'D.b4.fc', x.flatten(1), act=True)
@@ -186,15 +203,15 @@ def discriminator(P, spec, img, c=None):
     return (x * cmap).sum(dim=1, keepdim=True) / math.sqrt(cmap.shape[1])
 
 
-def r1_penalty(P, spec, real):
+def r1_penalty(P, spec, real, stage_res=None, alpha=1.0):
     real = real.detach().requires_grad_(True)
-    logits = discriminator(P, spec, real)
+    logits = discriminator(P, spec, real, stage_res=stage_res, alpha=alpha)
     g, = torch.autograd.grad(logits.sum(), real, create_graph=True)
     return g.square().sum(dim=[1, 2, 3]).mean()
 
 
-def pl_lengths(P, B, spec, ws, y):
-    img = synthesis(P, B, spec, ws, noise='const')
+def pl_lengths(P, B, spec, ws, y, stage_res=None, alpha=1.0):
+    img = synthesis(P, B, spec, ws, noise='const', stage_res=stage_res, alpha=alpha)
     g, = torch.autograd.grad((img * y).sum(), ws, create_graph=True)
     return g.square().sum(2).mean(1).sqrt()
 

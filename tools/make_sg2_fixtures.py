@@ -10,7 +10,9 @@ Contents (tiny spec: 32x32 grey, z = w = 8, 2 mapping layers, channels min(64/r,
       (per-sample weights, grouped convolution) - independent of the C input-modulation form;
   z, w (mapping), ws [4,L,8] (W+), img (synthesis with the constant noise maps), real, logits (D);
   r1 (= mean_N |grad_x sum D(x)|^2) and r1.grad.<name> for every D parameter (a gradient of a gradient);
-  pl.y, pl.len (path lengths of ws), pl.grad.<name>: d mean(pl.len) / d every G synthesis parameter."""
+  pl.y, pl.len (path lengths of ws), pl.grad.<name>: d mean(pl.len) / d every G synthesis parameter.
+Also fixtures/sg2_cond.safetensors (the conditional variant) and fixtures/sg2_grow.safetensors (progressive
+growing at intermediate stages), described at the end of this file."""
 import os, sys
 import numpy as np, torch
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'bench'))
@@ -98,3 +100,41 @@ for k, g in zip(dnames, torch.autograd.grad(r1, [P[k] for k in dnames], allow_un
     out['r1.grad.' + k] = g if g is not None else torch.zeros_like(P[k])
 save(os.path.join(OUT, 'sg2_cond.safetensors'), out, {'spec': spec_c})
 print('wrote', os.path.join(OUT, 'sg2_cond.safetensors'), len(out), 'tensors')
+
+# Progressive growing (fixtures/sg2_grow.safetensors): the tiny spec with grow=1 (D.fromrgb8, D.fromrgb16).
+#   every parameter and buffer; ws [4,L,8], real [4,1,32,32];
+#   at stage 16x16 with alpha 0.3 (a fade-in): img (G, upsampled to 32x32), logits (D), r1 and r1.grad.<name>
+#       for every D parameter, pl.y, pl.len and pl.grad.<name> for every synthesis parameter;
+#   img8 / logits8: stage 8x8, alpha 1 (the first phase);  img32 / logits32: stage 32x32 (full), alpha 0.6.
+torch.manual_seed(9)
+spec_g = dict(spec, grow=1)
+P, B = sg.build(spec_g, torch.Generator().manual_seed(3))
+with torch.no_grad():
+    for k, v in P.items():
+        if k.endswith('.bias') or k.endswith('noise_strength'):
+            v.copy_(torch.randn(v.shape) * (0.3 if not k.startswith('map.') else 30.0))
+out = {k: v.detach().clone() for k, v in P.items()}
+for k, v in B.items(): out[k] = v.clone()
+ws = torch.randn(n, L, 8).requires_grad_(True)
+real = torch.rand(n, 1, 32, 32) * 2 - 1
+out['ws'], out['real'] = ws.detach().clone(), real
+out['img'] = sg.synthesis(P, B, spec_g, ws, noise='const', stage_res=16, alpha=0.3)
+out['logits'] = sg.discriminator(P, spec_g, real, stage_res=16, alpha=0.3)
+out['img8'] = sg.synthesis(P, B, spec_g, ws, noise='const', stage_res=8)
+out['logits8'] = sg.discriminator(P, spec_g, real, stage_res=8)
+out['img32'] = sg.synthesis(P, B, spec_g, ws, noise='const', stage_res=32, alpha=0.6)
+out['logits32'] = sg.discriminator(P, spec_g, real, stage_res=32, alpha=0.6)
+r1 = sg.r1_penalty(P, spec_g, real, stage_res=16, alpha=0.3)
+out['r1'] = r1
+dnames = [k for k in P if k.startswith('D.')]
+for k, g in zip(dnames, torch.autograd.grad(r1, [P[k] for k in dnames], allow_unused=True)):
+    out['r1.grad.' + k] = g if g is not None else torch.zeros_like(P[k])
+y = torch.randn(n, 1, 32, 32) / 32
+out['pl.y'] = y
+lens = sg.pl_lengths(P, B, spec_g, ws, y, stage_res=16, alpha=0.3)
+out['pl.len'] = lens
+gnames = [k for k in P if k.startswith('syn.')]
+for k, g in zip(gnames, torch.autograd.grad(lens.mean(), [P[k] for k in gnames], allow_unused=True)):
+    out['pl.grad.' + k] = g if g is not None else torch.zeros_like(P[k])
+save(os.path.join(OUT, 'sg2_grow.safetensors'), out, {'spec': spec_g, 'stage_res': 16, 'alpha': 0.3})
+print('wrote', os.path.join(OUT, 'sg2_grow.safetensors'), len(out), 'tensors')

@@ -18,7 +18,7 @@ Sg2Stage sg2_grow_stage(double grow_kimg, double images, int nblocks) {
     return s;
 }
 
-double sg2_grow_full_kimg(double grow_kimg, int nblocks) { return grow_kimg * (2 * nblocks - 3); }
+double sg2_grow_full_kimg(double grow_kimg, int nblocks) { return nblocks > 2 ? grow_kimg * (2 * nblocks - 3) : 0.0; }
 
 void sg2_grow_apply(Sg2 *g, double grow_kimg, double images) {
     if (grow_kimg <= 0) {

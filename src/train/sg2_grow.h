@@ -17,7 +17,7 @@ typedef struct Sg2Stage {
 
 /* The stage after `images` images shown with K = grow_kimg > 0, for networks of nblocks blocks (>= 2). */
 Sg2Stage sg2_grow_stage(double grow_kimg, double images, int nblocks);
-/* kimg from which the networks are at the full resolution with alpha 1: K (2 nblocks - 3). */
+/* kimg from which the networks are at the full resolution with alpha 1: K (2 nblocks - 3) (0 for 8x8 networks). */
 double sg2_grow_full_kimg(double grow_kimg, int nblocks);
 /* Sets g's stage for `images` images shown; grow_kimg <= 0 (not growing): the full stage. */
 void sg2_grow_apply(Sg2 *g, double grow_kimg, double images);
