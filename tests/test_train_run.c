@@ -1,5 +1,6 @@
 /* morphogan train end to end (from the repository root, as tests/run.sh runs it): exact resume
- * (N steps = N/2 + resume + N/2, with n_critic 2, fresh z, spectral norm and an EMA), config.json repeats a run,
+ * (N steps = N/2 + resume + N/2, with n_critic 2, fresh z, spectral norm and an EMA; StyleGAN2 with and
+ * without progressive growing), config.json repeats a run,
  * Ctrl-C writes a snapshot, a non-finite loss stops with the last good snapshot kept, one-line
  * errors for bad options and mismatched resumes. */
 #include "test.h"
@@ -426,6 +427,49 @@ TEST(stylegan2_trains_resumes_and_generates) {
     CHECK(ONE_LINE_ERROR("from 32 to 256"));
 }
 
+/* StyleGAN2 with progressive growing (--grow-kimg 0.032 = 2 steps of 16 images): steps 0-3 at 8x8, 4-5 fade in
+ * 16x16 (alpha 0, 0.5), 6-7 stable, 8 starts the fade-in of 32x32.  9 steps = 5 + resume (inside a fade-in) + 4;
+ * generate reproduces the grid of the last checkpoint (32x32 at alpha 0.5); inversion refuses it; growing off
+ * writes no grow_kimg into config.json; --grow-kimg needs --cfg stylegan2 and must match on resume. */
+TEST(stylegan2_grows_resumes_and_generates) {
+    char a[2048];
+    const char *opts = "--cfg stylegan2 --resolution 32 --z-dim 8 --map-layers 2 --ch-base 64 --ch-max 8 --snap 3 --grow-kimg 0.032 "
+                       "--augment fixed --augment-p 0.3";
+    snprintf(a, sizeof a, "train " COMMON " %s --steps 9 --outdir %s/grow", opts, dir);
+    CHECK(run(a) == 0);
+    CHECK(file_has("out.txt", "progressive growing: 8x8 to 32x32", -1));
+    CHECK(file_has("out.txt", "before that: its last grid and checkpoint are at 32x32 (alpha 0.50)", -1));
+    CHECK(file_has("out.txt", "res 32 alpha 0.00", -1));              /* the last progress line: step 9 ran at 32x32, alpha 0 */
+    CHECK(file_has("grow/log.csv", "step,kimg,loss_d,loss_g,r1,pl,aug_p,res,alpha,seconds", 10));
+    CHECK(file_has("grow/log.csv", ",0.3,8,1,", -1));
+    CHECK(file_has("grow/log.csv", ",0.3,16,0.5,", -1));
+    CHECK(file_has("grow/log.csv", ",0.3,32,0,", -1));
+    CHECK(file_has("grow/config.json", "\"grow_kimg\":\t0.032", -1));
+    CHECK(!file_has("sg2/config.json", "grow_kimg", -1) && file_has("sg2/config.json", "augment", -1));   /* off: not written */
+    snprintf(a, sizeof a, "train " COMMON " %s --steps 5 --outdir %s/growb", opts, dir);
+    CHECK(run(a) == 0);
+    snprintf(a, sizeof a, "train --resume %s/growb/checkpoint.safetensors --steps 9 --threads 2 --grow-kimg 0.064", dir);
+    CHECK(run(a) == 1);
+    CHECK(ONE_LINE_ERROR("another --grow-kimg"));
+    snprintf(a, sizeof a, "train --resume %s/growb/checkpoint.safetensors --steps 9 --threads 2", dir);
+    CHECK(run(a) == 0);
+    CHECK(same_tensors("grow/checkpoint.safetensors", "growb/checkpoint.safetensors"));
+    char cmd[2400];
+    snprintf(cmd, sizeof cmd, "cut -d, -f1-9 %s/grow/log.csv > %s/la && cut -d, -f1-9 %s/growb/log.csv > %s/lb && cmp -s %s/la %s/lb", dir, dir,
+             dir, dir, dir, dir);
+    CHECK(system(cmd) == 0);                                          /* every column but the seconds */
+    CHECK(same_file("grow/samples_000009.png", "growb/samples_000009.png"));
+    snprintf(a, sizeof a, "generate --ckpt %s/grow/checkpoint.safetensors --out %s/grow/again.png --grid 8", dir, dir);
+    CHECK(run(a) == 0);
+    CHECK(same_file("grow/samples_000009.png", "grow/again.png"));    /* generate runs at the checkpoint's stage */
+    CHECK(!same_file("grow/samples_000006.png", "grow/again.png"));
+    snprintf(a, sizeof a, "project --ckpt %s/grow/checkpoint.safetensors --target %s/grow/again.png --outdir %s/proj", dir, dir, dir);
+    CHECK(run(a) == 1);
+    CHECK(ONE_LINE_ERROR("taken while growing (32x32, alpha 0.50)"));
+    CHECK(run("train --cfg dcgan --grow-kimg 5") == 2);
+    CHECK(ONE_LINE_ERROR("--grow-kimg (progressive growing) needs --cfg stylegan2"));
+}
+
 int main(void) {
     if (cli_begin("train_run")) return 1;
     if (access(DATA, R_OK) != 0) { printf("%s missing: run tools/install-deps.sh\n", DATA); return 1; }
@@ -441,6 +485,7 @@ int main(void) {
     RUN(failed_snapshot_write_keeps_the_previous_checkpoint);
     RUN(vae_trains_resumes_and_generates);
     RUN(stylegan2_trains_resumes_and_generates);
+    RUN(stylegan2_grows_resumes_and_generates);
     cli_end();
     return test_summary();
 }
