@@ -216,10 +216,11 @@ typedef struct { GanModel m; Sg2 *g; } Tiny;
 static Tensor *f_disc(Tensor *const *in, void *ctx) { return sg2_discriminator(((Tiny *)ctx)->g, in[0], NULL); }
 static Tensor *f_synth(Tensor *const *in, void *ctx) { return sg2_synthesis(((Tiny *)ctx)->g, in[0], SG2_NOISE_CONST, NULL); }
 
-static void tiny_model(Tiny *t, int resolution) {
+static void tiny_model(Tiny *t, int resolution, int ch_base) {
     Rng init = rng_new(11);
     Sg2Spec s = tiny_grow;
     s.resolution = resolution;
+    s.ch_base = ch_base;
     MG_CHECK(!gan_stylegan2_init(&t->m, s, &init), "tiny model");
     t->g = gan_stylegan2_net(&t->m);
     for (int i = 0; i < t->m.g_ps->n; i++)                    /* non-zero noise strengths and biases */
@@ -230,7 +231,7 @@ static void tiny_model(Tiny *t, int resolution) {
 /* R1 at stage 16x16 of a 32x32 D, alpha 0.4: through the pooling, both fromRGB branches and the blend */
 TEST(r1_through_the_fade_in_against_finite_differences) {
     Tiny t;
-    tiny_model(&t, 32);
+    tiny_model(&t, 32, 64);
     sg2_set_stage(t.g, 2, 0.4f);
     mg_step_reset();
     Tensor *in[4] = {gc_input(TSHAPE(2, 1, 32, 32), 7, -1, 1), &params_find(t.m.d_ps, "D.fromrgb16.weight")->t,
@@ -240,17 +241,19 @@ TEST(r1_through_the_fade_in_against_finite_differences) {
     gan_model_free(&t.m);
 }
 
-/* path length through the fade-in of G: stage 16x16 of a 16x16 G, alpha 0.4
- * (the last fade-in), and stage 8x8 of a 16x16 G (upsampled to 16x16) */
+/* path length through the fade-in of G: stage 16x16 of a 16x16 G, alpha 0.4 (the last fade-in), and stage
+ * 8x8 of a 16x16 G (upsampled to 16x16).  Few channels (2-8) and h = 1e-2 for the second order: the
+ * second differences of the penalty are then well above float32 rounding, and few leaky-ReLU kinks fall
+ * inside +-h (2 of 34 and 1 of 28 elements skipped, the same with -O1 and -O3). */
 TEST(path_length_through_the_fade_in_against_finite_differences) {
     Tiny t;
-    tiny_model(&t, 16);
+    tiny_model(&t, 16, 32);
     sg2_set_stage(t.g, 2, 0.4f);
     mg_step_reset();
     Tensor *in[4] = {gc_input(TSHAPE(2, t.g->num_ws, 8), 8, -1, 1), &params_find(t.m.g_ps, "syn.b16.torgb.weight")->t,
                      &params_find(t.m.g_ps, "syn.b16.conv1.affine.weight")->t, &params_find(t.m.g_ps, "syn.b8.torgb.weight")->t};
     CHECK(gradcheck("G at 16x16, alpha 0.4", f_synth, &t, 4, in, 5e-3, 5e-3, 16));
-    CHECK(gradcheck2("path length at 16x16, alpha 0.4", f_synth, &t, 4, in, 0, 5e-3, 1.5e-2, 12));
+    CHECK(gradcheck2("path length at 16x16, alpha 0.4", f_synth, &t, 4, in, 0, 1e-2, 1.5e-2, 12));
     sg2_set_stage(t.g, 1, 1.0f);
     mg_step_reset();
     Tensor *in2[3] = {gc_input(TSHAPE(2, t.g->num_ws, 8), 10, -1, 1), &params_find(t.m.g_ps, "syn.b8.conv0.weight")->t,
