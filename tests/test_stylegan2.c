@@ -5,53 +5,16 @@
 #include "test.h"
 #include "gradcheck.h"
 #include "torch_fixture.h"
+#include "sg2_fixture.h"
 #include "core/error.h"
 #include "io/safetensors.h"
 #include "train/model_stylegan2.h"
 #include "train/sg2_sample.h"
 #include <string.h>
 
-static const char *fixdir(void) {
-    const char *d = getenv("MG_FIXTURES");
-    return d ? d : "fixtures";
-}
-
-/* max |a - b| / max(1, max |b|); infinite when the shapes differ */
-static double rel(Tensor *a, const Tensor *b) {
-    double e = tf_err(a, b, 1.0);
-    return e < 0 ? INFINITY : e;
-}
-
 static const Sg2Spec tiny = {32, 1, 8, 8, 2, 64, 8, 4, 0, 0};
 
-static void load_store(const StFile *f, ParamStore *ps) {
-    for (int i = 0; i < ps->n; i++) {
-        Param *p = ps->p[i];
-        const StTensor *st = st_find(f, p->name);
-        if (!st) continue;                               /* train.* buffers */
-        CHECK_MSG(st->numel == tensor_numel(&p->t), "%s: %zu values in the fixture, %zu in the model", p->name, st->numel,
-                  tensor_numel(&p->t));
-        if (st->numel == tensor_numel(&p->t)) st_read_f32(st, p->t.data);
-    }
-}
-
-static int open_model(StFile *f, GanModel *m) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/sg2.safetensors", fixdir());
-    if (st_open(path, f)) {
-        CHECK_MSG(0, "%s", mg_error_get());
-        return -1;
-    }
-    Rng init = rng_new(3);
-    if (gan_stylegan2_init(m, tiny, &init)) {
-        CHECK_MSG(0, "%s", mg_error_get());
-        return -1;
-    }
-    load_store(f, m->g_ps);
-    load_store(f, m->d_ps);
-    load_store(f, m->buffers);
-    return 0;
-}
+static int open_model(StFile *f, GanModel *m) { return sg2fx_open("sg2.safetensors", tiny, f, m); }
 
 TEST(modulated_conv_matches_fused_reference) {
     StFile f;

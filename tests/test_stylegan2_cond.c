@@ -7,6 +7,7 @@
 #include "test.h"
 #include "gradcheck.h"
 #include "torch_fixture.h"
+#include "sg2_fixture.h"
 #include "cli_harness.h"
 #include "core/error.h"
 #include "io/safetensors.h"
@@ -16,27 +17,8 @@
 
 static const Sg2Spec tiny_c = {32, 1, 8, 8, 2, 64, 8, 4, 3, 0};
 
-static double rel(Tensor *a, const Tensor *b) {
-    double e = tf_err(a, b, 1.0);
-    return e < 0 ? INFINITY : e;
-}
-
 static int open_model(StFile *f, GanModel *m) {
-    const char *d = getenv("MG_FIXTURES");
-    char path[512];
-    snprintf(path, sizeof path, "%s/sg2_cond.safetensors", d ? d : "fixtures");
-    if (st_open(path, f)) { CHECK_MSG(0, "%s", mg_error_get()); return -1; }
-    Rng init = rng_new(3);
-    if (gan_stylegan2_init(m, tiny_c, &init)) { CHECK_MSG(0, "%s", mg_error_get()); return -1; }
-    ParamStore *stores[3] = {m->g_ps, m->d_ps, m->buffers};
-    for (int s = 0; s < 3; s++)
-        for (int i = 0; i < stores[s]->n; i++) {
-            Param *p = stores[s]->p[i];
-            const StTensor *st = st_find(f, p->name);
-            if (!st) continue;                               /* train.* buffers */
-            CHECK_MSG(st->numel == tensor_numel(&p->t), "%s: %zu values in the fixture", p->name, st->numel);
-            if (st->numel == tensor_numel(&p->t)) st_read_f32(st, p->t.data);
-        }
+    if (sg2fx_open("sg2_cond.safetensors", tiny_c, f, m)) return -1;
     CHECK(params_find(m->g_ps, "map.embed.weight") && params_find(m->d_ps, "D.map.fc1.weight"));
     return 0;
 }

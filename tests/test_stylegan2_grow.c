@@ -7,21 +7,12 @@
 #include "test.h"
 #include "gradcheck.h"
 #include "torch_fixture.h"
+#include "sg2_fixture.h"
 #include "core/error.h"
 #include "io/safetensors.h"
 #include "train/model_stylegan2.h"
 #include "train/sg2_grow.h"
 #include <string.h>
-
-static const char *fixdir(void) {
-    const char *d = getenv("MG_FIXTURES");
-    return d ? d : "fixtures";
-}
-
-static double rel(Tensor *a, const Tensor *b) {
-    double e = tf_err(a, b, 1.0);
-    return e < 0 ? INFINITY : e;
-}
 
 static const Sg2Spec tiny_grow = {32, 1, 8, 8, 2, 64, 8, 4, 0, 1};
 
@@ -60,34 +51,9 @@ TEST(schedule_phases_fade_in_and_full_resolution) {
 
 /* ---- against PyTorch ---- */
 
-static void load_store(const StFile *f, ParamStore *ps) {
-    for (int i = 0; i < ps->n; i++) {
-        Param *p = ps->p[i];
-        const StTensor *st = st_find(f, p->name);
-        if (!st) continue;                               /* train.* buffers */
-        CHECK_MSG(st->numel == tensor_numel(&p->t), "%s: %zu values in the fixture, %zu in the model", p->name, st->numel,
-                  tensor_numel(&p->t));
-        if (st->numel == tensor_numel(&p->t)) st_read_f32(st, p->t.data);
-    }
-}
-
 static int open_model(StFile *f, GanModel *m) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/sg2_grow.safetensors", fixdir());
-    if (st_open(path, f)) {
-        CHECK_MSG(0, "%s", mg_error_get());
-        return -1;
-    }
-    Rng init = rng_new(3);
-    if (gan_stylegan2_init(m, tiny_grow, &init)) {
-        CHECK_MSG(0, "%s", mg_error_get());
-        st_close(f);
-        return -1;
-    }
+    if (sg2fx_open("sg2_grow.safetensors", tiny_grow, f, m)) return -1;
     CHECK(st_find(f, "D.fromrgb8.weight") && params_find(m->d_ps, "D.fromrgb8.weight") && params_find(m->d_ps, "D.fromrgb16.weight"));
-    load_store(f, m->g_ps);
-    load_store(f, m->d_ps);
-    load_store(f, m->buffers);
     return 0;
 }
 
