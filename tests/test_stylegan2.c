@@ -47,27 +47,7 @@ TEST(r1_and_its_parameter_gradients_match_pytorch) {
     StFile f;
     GanModel m;
     if (open_model(&f, &m)) return;
-    Sg2 *g = gan_stylegan2_net(&m);
-    mg_step_reset();
-    Tensor *x = tf_get(&f, "real"), *gx;
-    x->requires_grad = 1;
-    Tensor *lr = sg2_discriminator(g, x, NULL);
-    mg_grad(1, &lr, NULL, 1, &x, &gx, 1);
-    Tensor *r1 = mg_mean_all(mg_sum(mg_square(gx), 7u << 1, 0));
-    CHECK_NEAR(tensor_item(r1), tensor_item(tf_get(&f, "r1")), 1e-4);
-    params_zero_grad(m.d_ps);
-    mg_backward(r1);
-    char key[128];
-    double worst = 0;
-    for (int i = 0; i < m.d_ps->n; i++) {
-        Param *p = m.d_ps->p[i];
-        snprintf(key, sizeof key, "r1.grad.%s", p->name);
-        Tensor got = p->t;
-        got.data = p->t.grad;
-        double e = rel(&got, tf_get(&f, key));
-        if (e > worst) worst = e;
-        CHECK_MSG(e < 2e-3, "%s: rel err %.3g", key, e);
-    }
+    const double worst = sg2fx_check_r1(&f, &m, NULL);
     printf("   R1 parameter gradients: worst relative error %.2e\n", worst);
     gan_model_free(&m);
     st_close(&f);
@@ -77,30 +57,7 @@ TEST(path_length_and_its_parameter_gradients_match_pytorch) {
     StFile f;
     GanModel m;
     if (open_model(&f, &m)) return;
-    Sg2 *g = gan_stylegan2_net(&m);
-    mg_step_reset();
-    Tensor *ws = tf_get(&f, "ws"), *gw;
-    ws->requires_grad = 1;
-    Tensor *img = sg2_synthesis(g, ws, SG2_NOISE_CONST, NULL);
-    Tensor *out = mg_sum_all(mg_mul(img, tf_get(&f, "pl.y")));
-    mg_grad(1, &out, NULL, 1, &ws, &gw, 1);
-    Tensor *len = mg_sqrt(mg_mean(mg_sum(mg_square(gw), 1u << 2, 0), 1u << 1, 0));   /* [N] */
-    CHECK(rel(len, tf_get(&f, "pl.len")) < 1e-4);
-    params_zero_grad(m.g_ps);
-    mg_backward(mg_mean_all(len));
-    char key[128];
-    double worst = 0;
-    for (int i = 0; i < m.g_ps->n; i++) {
-        Param *p = m.g_ps->p[i];
-        if (strncmp(p->name, "syn.", 4)) continue;
-        snprintf(key, sizeof key, "pl.grad.%s", p->name);
-        Tensor got = p->t;
-        got.data = p->t.grad;
-        double e = rel(&got, tf_get(&f, key));
-        if (e > worst) worst = e;
-        CHECK_MSG(e < 2e-3, "%s: rel err %.3g", key, e);
-    }
-    printf("   path-length parameter gradients: worst relative error %.2e\n", worst);
+    printf("   path-length parameter gradients: worst relative error %.2e\n", sg2fx_check_path_length(&f, &m));
     gan_model_free(&m);
     st_close(&f);
 }

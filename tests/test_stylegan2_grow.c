@@ -87,54 +87,17 @@ TEST(r1_and_path_length_at_a_fade_in_match_pytorch) {
     if (open_model(&f, &m)) return;
     Sg2 *g = gan_stylegan2_net(&m);
     sg2_set_stage(g, 2, 0.3f);
-    mg_step_reset();
-    Tensor *x = tf_get(&f, "real"), *gx;
-    x->requires_grad = 1;
-    Tensor *lr = sg2_discriminator(g, x, NULL);
-    mg_grad(1, &lr, NULL, 1, &x, &gx, 1);
-    Tensor *r1 = mg_mean_all(mg_sum(mg_square(gx), 7u << 1, 0));
-    CHECK_NEAR(tensor_item(r1), tensor_item(tf_get(&f, "r1")), 1e-4);
-    params_zero_grad(m.d_ps);
-    mg_backward(r1);
-    char key[128];
-    double worst = 0;
+    double worst = sg2fx_check_r1(&f, &m, NULL);
     int nonzero = 0;
     for (int i = 0; i < m.d_ps->n; i++) {
         Param *p = m.d_ps->p[i];
-        snprintf(key, sizeof key, "r1.grad.%s", p->name);
-        Tensor got = p->t;
-        got.data = p->t.grad;
-        double e = rel(&got, tf_get(&f, key));
-        if (e > worst) worst = e;
-        CHECK_MSG(e < 2e-3, "%s: rel err %.3g", key, e);
         if (!strcmp(p->name, "D.fromrgb8.weight") || !strcmp(p->name, "D.fromrgb16.weight"))
             for (size_t k = 0; k < tensor_numel(&p->t); k++) nonzero += p->t.grad[k] != 0.0f;
     }
     CHECK(nonzero > 0);                                 /* both branches of the blend reach R1 */
     printf("   R1 parameter gradients at 16x16, alpha 0.3: worst relative error %.2e\n", worst);
 
-    mg_step_reset();
-    Tensor *ws = tf_get(&f, "ws"), *gw;
-    ws->requires_grad = 1;
-    Tensor *img = sg2_synthesis(g, ws, SG2_NOISE_CONST, NULL);
-    Tensor *out = mg_sum_all(mg_mul(img, tf_get(&f, "pl.y")));
-    mg_grad(1, &out, NULL, 1, &ws, &gw, 1);
-    Tensor *len = mg_sqrt(mg_mean(mg_sum(mg_square(gw), 1u << 2, 0), 1u << 1, 0));   /* [N] */
-    CHECK(rel(len, tf_get(&f, "pl.len")) < 1e-4);
-    params_zero_grad(m.g_ps);
-    mg_backward(mg_mean_all(len));
-    worst = 0;
-    for (int i = 0; i < m.g_ps->n; i++) {
-        Param *p = m.g_ps->p[i];
-        if (strncmp(p->name, "syn.", 4)) continue;
-        snprintf(key, sizeof key, "pl.grad.%s", p->name);
-        Tensor got = p->t;
-        got.data = p->t.grad;
-        double e = rel(&got, tf_get(&f, key));
-        if (e > worst) worst = e;
-        CHECK_MSG(e < 2e-3, "%s: rel err %.3g", key, e);
-    }
-    printf("   path-length parameter gradients at 16x16, alpha 0.3: worst relative error %.2e\n", worst);
+    printf("   path-length parameter gradients at 16x16, alpha 0.3: worst relative error %.2e\n", sg2fx_check_path_length(&f, &m));
     gan_model_free(&m);
     st_close(&f);
 }
