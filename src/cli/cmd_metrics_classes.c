@@ -119,9 +119,11 @@ static int images_to_check(const ClassOpts *o, float **out, long *n, char *what,
     if (o->images) {
         ImageSet s;
         if (image_set_load(o->images, 0, o->n, &s)) return -1;
-        *out = s.data;
+        *out = s.data;                                  /* the caller owns the pixels; the names are freed */
+        s.data = NULL;
         *n = s.n;
         snprintf(what, cap, "the first %ld images of %s", s.n, o->images);
+        image_set_free(&s);
         return 0;
     }
     TrainConfig c;
