@@ -29,6 +29,32 @@ TEST(binary_broadcast_values) {
     CHECK(y->ndim == 2 && y->shape[0] == 2 && y->shape[1] == 3);
 }
 
+/* every broadcast pattern of a 4-D output against a plain loop: the kernel merges dimensions the
+ * operands walk as one (kernels/cpu/elementwise.c coalesce), which must not change any value */
+TEST(binary_broadcast_patterns) {
+    const int S[4] = {2, 3, 4, 5};
+    for (int ma = 0; ma < 16; ma++)
+        for (int mb = 0; mb < 16; mb++) {          /* bit d set: the operand has size 1 in dimension d */
+            int sa[4], sb[4];
+            for (int d = 0; d < 4; d++) { sa[d] = ma >> d & 1 ? 1 : S[d]; sb[d] = mb >> d & 1 ? 1 : S[d]; }
+            Tensor *a = tensor_new(4, sa), *b = tensor_new(4, sb);
+            for (size_t i = 0; i < tensor_numel(a); i++) a->data[i] = (float)(i % 7) - 3;
+            for (size_t i = 0; i < tensor_numel(b); i++) b->data[i] = (float)(i % 5) + 1;
+            Tensor *y = mg_mul(a, b), *z = mg_sub(a, b);
+            int so[4];                                 /* the output: size 1 where both operands are */
+            for (int d = 0; d < 4; d++) so[d] = sa[d] > sb[d] ? sa[d] : sb[d];
+            CHECK(y->ndim == 4 && y->shape[0] == so[0] && y->shape[1] == so[1] && y->shape[2] == so[2] && y->shape[3] == so[3]);
+            for (int i0 = 0; i0 < so[0]; i0++) for (int i1 = 0; i1 < so[1]; i1++) for (int i2 = 0; i2 < so[2]; i2++) for (int i3 = 0; i3 < so[3]; i3++) {
+                const int ia[4] = {i0 % sa[0], i1 % sa[1], i2 % sa[2], i3 % sa[3]}, ib[4] = {i0 % sb[0], i1 % sb[1], i2 % sb[2], i3 % sb[3]};
+                const float va = a->data[((ia[0] * sa[1] + ia[1]) * sa[2] + ia[2]) * sa[3] + ia[3]];
+                const float vb = b->data[((ib[0] * sb[1] + ib[1]) * sb[2] + ib[2]) * sb[3] + ib[3]];
+                const int o = ((i0 * so[1] + i1) * so[2] + i2) * so[3] + i3;
+                CHECK_NEAR(y->data[o], va * vb, 0);
+                CHECK_NEAR(z->data[o], va - vb, 0);
+            }
+        }
+}
+
 TEST(binary_grads) {
     Tensor *in[2];
     in[0] = gc_input(TSHAPE(2, 3, 4), 1, -1, 1);
@@ -236,6 +262,7 @@ TEST(backward_accumulates_into_parameters) {
 
 int main(void) {
     RUN(binary_broadcast_values);
+    RUN(binary_broadcast_patterns);
     RUN(binary_grads);
     RUN(unary_values);
     RUN(unary_grads);

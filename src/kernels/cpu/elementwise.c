@@ -42,18 +42,47 @@ static inline float bin1(BinaryOp op, float x, float y, float p, float q) {
     return 0;
 }
 
-/* inner loop specialised by op so that it vectorises */
+/* inner loop specialised by op and by the operands' inner strides (1 = walks, 0 = broadcast) so that it vectorises */
+#define INNER_S(OPEXPR, A3, B3)                                                     \
+    for (int i3 = 0; i3 < n3; i3++) { float x = pa[(size_t)i3 * (A3)], y = pb[(size_t)i3 * (B3)]; po[i3] = (OPEXPR); }
 #define INNER(OPEXPR)                                                               \
-    for (int i3 = 0; i3 < n3; i3++) { float x = pa[(size_t)i3 * a3], y = pb[(size_t)i3 * b3]; po[i3] = (OPEXPR); }
+    do {                                                                            \
+        if (a3 == 1 && b3 == 1) INNER_S(OPEXPR, 1, 1)                               \
+        else if (a3 == 1 && b3 == 0) INNER_S(OPEXPR, 1, 0)                          \
+        else if (a3 == 0 && b3 == 1) INNER_S(OPEXPR, 0, 1)                          \
+        else INNER_S(OPEXPR, a3, b3)                                                \
+    } while (0)
 
-void cpu_binary(BinaryOp op, const int *sh, const float *a, const int *sa, const float *b, const int *sb,
+/* Drops size-1 dimensions and merges each dimension into the next inner one where both operands
+ * walk them as one (stride[k] == shape[k+1] * stride[k+1], which includes broadcasting both): the
+ * same loop with longer inner rows, e.g. x [N,C,H,W] * s [N,C,1,1] becomes rows of H*W. */
+static void coalesce(int *sh, int *sa, int *sb) {
+    int h[4], a[4], b[4], m = 0;                 /* kept dimensions, innermost first */
+    for (int k = 3; k >= 0; k--) {
+        if (sh[k] == 1) continue;
+        if (m > 0 && sa[k] == h[m - 1] * a[m - 1] && sb[k] == h[m - 1] * b[m - 1]) {
+            h[m - 1] *= sh[k];
+            continue;
+        }
+        h[m] = sh[k]; a[m] = sa[k]; b[m] = sb[k]; m++;
+    }
+    for (int k = 0; k < 4; k++) {
+        const int j = 3 - k;                     /* output position k <- kept dimension j (innermost at 3) */
+        if (j < m) { sh[k] = h[j]; sa[k] = a[j]; sb[k] = b[j]; }
+        else { sh[k] = 1; sa[k] = 0; sb[k] = 0; }
+    }
+}
+
+void cpu_binary(BinaryOp op, const int *shape, const float *a, const int *stra, const float *b, const int *strb,
                 float *out, float p, float q) {
+    int sh[4] = {shape[0], shape[1], shape[2], shape[3]}, sa[4] = {stra[0], stra[1], stra[2], stra[3]};
+    int sb[4] = {strb[0], strb[1], strb[2], strb[3]};
     const size_t total = (size_t)sh[0] * sh[1] * sh[2] * sh[3];
+    if (!total) return;
+    coalesce(sh, sa, sb);
     const int n3 = sh[3], a3 = sa[3], b3 = sb[3];
     /* fast path: both operands dense with the output layout */
-    int a_dense = sa[3] == 1 && sa[2] == sh[3] && sa[1] == sh[2] * sh[3] && sa[0] == sh[1] * sh[2] * sh[3];
-    int b_dense = sb[3] == 1 && sb[2] == sh[3] && sb[1] == sh[2] * sh[3] && sb[0] == sh[1] * sh[2] * sh[3];
-    if (a_dense && b_dense) {
+    if (sh[0] == 1 && sh[1] == 1 && sh[2] == 1 && a3 == 1 && b3 == 1) {
         const size_t n = total;
 #pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
         for (size_t i = 0; i < n; i++) out[i] = bin1(op, a[i], b[i], p, q);
