@@ -45,7 +45,10 @@ TEST(conv2d_matches_reference) {
  * sgemm per image and accumulate dw over a chunk, 8x8 ones one sgemm per chunk with layout moves.
  * Forward, input gradient and weight gradient against plain loops. */
 TEST(stride1_column_path_forward_and_gradients) {
-    struct { int N, Ci, H, Co, K, p; } c[] = {{20, 3, 32, 5, 3, 1}, {20, 4, 8, 6, 3, 1}, {11, 2, 32, 3, 1, 0}, {9, 3, 6, 2, 3, 0}};
+    struct { int N, Ci, H, Co, K, p; } c[] = {{20, 3, 32, 5, 3, 1}, {20, 4, 8, 6, 3, 1}, {11, 2, 32, 3, 1, 0}, {9, 3, 6, 2, 3, 0},
+                                           /* one image per sgemm cut into bands of output rows (ops/conv.c col_band):
+                                            * 3 rows a band and a short last band; 9 rows a band, 5x5 kernel */
+                                           {3, 40, 50, 5, 3, 1}, {2, 8, 36, 4, 5, 2}};
     for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
         const int N = c[k].N, Ci = c[k].Ci, H = c[k].H, Co = c[k].Co, K = c[k].K, P = c[k].p, Ho = H + 2 * P - K + 1;
         mg_step_reset();

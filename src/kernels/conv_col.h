@@ -11,10 +11,11 @@
 typedef struct ColShape {
     int n, C, H, W;             /* images of the run, channels, input size */
     int Kh, Kw, ph, pw;         /* kernel Kh x Kw, padding ph rows / pw columns on each side; stride 1 */
-    int Ho, Wo;
+    int Ho, Wo;                 /* output rows of this block (a band of the output when oh0 > 0 or Ho short), columns */
+    int oh0;                    /* first output row of the block */
 } ColShape;
 
-void cpu_im2col(const float *x, ColShape s, float *col);        /* x [n,C,H,W] -> col */
+void cpu_im2col(const float *x, ColShape s, float *col);        /* x [n,C,H,W] -> col of output rows oh0..oh0+Ho-1 */
 void cpu_col2im(const float *col, ColShape s, float *x);        /* x += scatter(col); caller zeroes x */
 /* [n, C, HW] <-> [C, n*HW] (blocks of HW floats) */
 void cpu_nchw_to_cnhw(const float *x, int n, int C, int HW, float *out);

@@ -106,6 +106,14 @@ static ColPlan col_plan(int N, int HoWo, long flops) {
 /* images per sgemm inside a chunk: one when an image has enough columns (no layout moves), else the chunk */
 static int col_run(int n, int HoWo) { return HoWo >= 1024 ? 1 : n; }
 
+/* A one-image run is cut into bands of output rows whose column block (KKC x band*Wo floats) stays in
+ * the core's cache between im2col writing it and the sgemm reading it. */
+#define COL_BAND_FLOATS (64 * 1024)
+static int col_band(int KKC, int Ho, int Wo) {
+    long b = COL_BAND_FLOATS / ((long)KKC * Wo);
+    return b < 1 ? 1 : b > Ho ? Ho : (int)b;
+}
+
 static void conv_fwd_col(const Tensor *x, const Tensor *w, Geo g, Tensor *y) {
     const int N = x->shape[0], Ci = x->shape[1], H = x->shape[2], W = x->shape[3], Co = w->shape[0], Kh = w->shape[2];
     const int Kw = w->shape[3], Ho = y->shape[2], Wo = y->shape[3], HoWo = Ho * Wo, KKC = Ci * Kh * Kw;
@@ -121,9 +129,18 @@ static void conv_fwd_col(const Tensor *x, const Tensor *w, Geo g, Tensor *y) {
         for (int i0 = n0, run = col_run(n1 - n0, HoWo); i0 < n1; i0 += run) {
             const int n = i0 + run <= n1 ? run : n1 - i0;
             float *yn = y->data + (size_t)i0 * Co * HoWo;
-            KERNEL(x->dev, im2col)(x->data + (size_t)i0 * Ci * H * W, (ColShape){n, Ci, H, W, Kh, Kw, g.ph, g.pw, Ho, Wo}, c);
-            KERNEL(x->dev, gemm)(0, 0, Co, n * HoWo, KKC, 1.0f, w->data, KKC, c, n * HoWo, 0.0f, n == 1 ? yn : yt, n * HoWo);
-            if (n > 1) KERNEL(x->dev, cnhw_to_nchw)(yt, n, Co, HoWo, yn);
+            const float *xn = x->data + (size_t)i0 * Ci * H * W;
+            if (n == 1) {                               /* y [Co, rows of the band] = w @ col, band by band */
+                for (int r0 = 0, band = col_band(KKC, Ho, Wo); r0 < Ho; r0 += band) {
+                    const int rb = r0 + band <= Ho ? band : Ho - r0;
+                    KERNEL(x->dev, im2col)(xn, (ColShape){1, Ci, H, W, Kh, Kw, g.ph, g.pw, rb, Wo, r0}, c);
+                    KERNEL(x->dev, gemm)(0, 0, Co, rb * Wo, KKC, 1.0f, w->data, KKC, c, rb * Wo, 0.0f, yn + (size_t)r0 * Wo, HoWo);
+                }
+                continue;
+            }
+            KERNEL(x->dev, im2col)(xn, (ColShape){n, Ci, H, W, Kh, Kw, g.ph, g.pw, Ho, Wo, 0}, c);
+            KERNEL(x->dev, gemm)(0, 0, Co, n * HoWo, KKC, 1.0f, w->data, KKC, c, n * HoWo, 0.0f, yt, n * HoWo);
+            KERNEL(x->dev, cnhw_to_nchw)(yt, n, Co, HoWo, yn);
         }
     }
 }
@@ -145,7 +162,7 @@ static void conv_dx_col(const Tensor *gy, const Tensor *w, Geo g, Tensor *gx) {
             const float *gn = gy->data + (size_t)i0 * Co * HoWo;
             if (n > 1) KERNEL(gy->dev, nchw_to_cnhw)(gn, n, Co, HoWo, gt);
             KERNEL(gy->dev, gemm)(1, 0, KKC, n * HoWo, Co, 1.0f, w->data, KKC, n > 1 ? gt : gn, n * HoWo, 0.0f, c, n * HoWo);
-            KERNEL(gy->dev, col2im)(c, (ColShape){n, Ci, H, W, Kh, Kw, g.ph, g.pw, Ho, Wo}, gx->data + (size_t)i0 * Ci * H * W);
+            KERNEL(gy->dev, col2im)(c, (ColShape){n, Ci, H, W, Kh, Kw, g.ph, g.pw, Ho, Wo, 0}, gx->data + (size_t)i0 * Ci * H * W);
         }
     }
 }
@@ -166,10 +183,19 @@ static void conv_dw_col(const Tensor *x, const Tensor *gy, Geo g, Tensor *gw) {
         float *c = col + (size_t)me * KKC * p.maxcols, *gt = tmp + (size_t)me * Co * p.maxcols;
         for (int i0 = n0, run = col_run(n1 - n0, HoWo); i0 < n1; i0 += run) {
             const int n = i0 + run <= n1 ? run : n1 - i0;
-            const float *gn = gy->data + (size_t)i0 * Co * HoWo;
-            if (n > 1) KERNEL(x->dev, nchw_to_cnhw)(gn, n, Co, HoWo, gt);
-            KERNEL(x->dev, im2col)(x->data + (size_t)i0 * Ci * H * W, (ColShape){n, Ci, H, W, Kh, Kw, g.ph, g.pw, Ho, Wo}, c);
-            KERNEL(x->dev, gemm)(0, 1, Co, KKC, n * HoWo, 1.0f, n > 1 ? gt : gn, n * HoWo, c, n * HoWo, i0 == n0 ? 0.0f : 1.0f,
+            const float *gn = gy->data + (size_t)i0 * Co * HoWo, *xn = x->data + (size_t)i0 * Ci * H * W;
+            if (n == 1) {                               /* part += gy [Co, rows of the band] @ col^T, band by band */
+                for (int r0 = 0, band = col_band(KKC, Ho, Wo); r0 < Ho; r0 += band) {
+                    const int rb = r0 + band <= Ho ? band : Ho - r0;
+                    KERNEL(x->dev, im2col)(xn, (ColShape){1, Ci, H, W, Kh, Kw, g.ph, g.pw, rb, Wo, r0}, c);
+                    KERNEL(x->dev, gemm)(0, 1, Co, KKC, rb * Wo, 1.0f, gn + (size_t)r0 * Wo, HoWo, c, rb * Wo,
+                                         i0 == n0 && r0 == 0 ? 0.0f : 1.0f, part + t * wn, KKC);
+                }
+                continue;
+            }
+            KERNEL(x->dev, nchw_to_cnhw)(gn, n, Co, HoWo, gt);
+            KERNEL(x->dev, im2col)(xn, (ColShape){n, Ci, H, W, Kh, Kw, g.ph, g.pw, Ho, Wo, 0}, c);
+            KERNEL(x->dev, gemm)(0, 1, Co, KKC, n * HoWo, 1.0f, gt, n * HoWo, c, n * HoWo, i0 == n0 ? 0.0f : 1.0f,
                                  part + t * wn, KKC);
         }
     }
@@ -232,6 +258,20 @@ static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
     if (single_window(xs, Kh, Kw, g) && HoWo == 1) {     /* gx [N,KKC] = gy [N,Co] @ w */
         Tensor *gx = tensor_new(TSHAPE(xs[0], xs[1], xs[2], xs[3]));
         KERNEL(gy->dev, gemm)(0, 0, N, KKC, Co, 1.0f, gy->data, Co, w->data, KKC, 0.0f, gx->data, KKC);
+        set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
+        return gx;
+    }
+    if (column_path(g) && Kh - 1 - g.ph >= 0 && Kw - 1 - g.pw >= 0) {
+        /* stride 1: the transposed convolution is the forward convolution of gy with the kernel turned by
+         * 180 degrees and its in/out channels swapped, padding K-1-p: one sgemm of depth Co*Kh*Kw, as the
+         * forward, instead of depth Co followed by a col2im scatter */
+        Tensor *wf = tensor_new(TSHAPE(Cig, Co, Kh, Kw));                  /* [Ci,Co,Kh,Kw] */
+        for (int o = 0; o < Co; o++)
+            for (int i = 0; i < Cig; i++)
+                for (int k = 0; k < Kh * Kw; k++)
+                    wf->data[((size_t)i * Co + o) * Kh * Kw + (Kh * Kw - 1 - k)] = w->data[((size_t)o * Cig + i) * Kh * Kw + k];
+        Tensor *gx = tensor_new(TSHAPE(xs[0], xs[1], xs[2], xs[3]));
+        conv_fwd_col(gy, wf, (Geo){1, Kh - 1 - g.ph, Kw - 1 - g.pw, 1}, gx);
         set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
         return gx;
     }

@@ -22,7 +22,7 @@ void cpu_im2col(const float *x, ColShape s, float *col) {
                     const float *xc = x + ((long)i * s.C + c) * s.H * s.W;
                     for (int oh = 0; oh < s.Ho; oh++) {
                         float *d = row + i * HoWo + (long)oh * s.Wo;
-                        const int ih = oh - s.ph + kh;
+                        const int ih = s.oh0 + oh - s.ph + kh;
                         if (ih < 0 || ih >= s.H) { memset(d, 0, sizeof(float) * s.Wo); continue; }
                         for (int ow = 0; ow < lo; ow++) d[ow] = 0;
                         memcpy(d + lo, xc + (long)ih * s.W + lo - s.pw + kw, sizeof(float) * (hi - lo));
@@ -43,7 +43,7 @@ void cpu_col2im(const float *col, ColShape s, float *x) {
                     int lo, hi;
                     col_range(s, kw, &lo, &hi);
                     for (int oh = 0; oh < s.Ho; oh++) {
-                        const int ih = oh - s.ph + kh;
+                        const int ih = s.oh0 + oh - s.ph + kh;
                         if (ih < 0 || ih >= s.H) continue;
                         float *d = xc + (long)ih * s.W;
                         const float *r = row + (long)oh * s.Wo;
