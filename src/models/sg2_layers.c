@@ -55,19 +55,10 @@ void eq_conv_init(EqConv *c, Rng *init) {
     if (c->b) for (int i = 0; i < c->b->shape[0]; i++) c->b->data[i] = 0;
 }
 
-Tensor *sg2_down_weight(Tensor *w) {
-    const int o = w->shape[0], i = w->shape[1], k = w->shape[2];
-    Tensor *box = tensor_new(TSHAPE(1, 1, 2, 2));                                  /* [1,1,2,2] of 1/4 */
-    for (int j = 0; j < 4; j++) box->data[j] = 0.25f;
-    Tensor *wb = mg_conv2d(mg_reshape(w, TSHAPE(o * i, 1, k, k)), box, NULL, (ConvGeom){1, 1, 0, 1});   /* [O*I,1,k+1,k+1] */
-    return mg_reshape(wb, TSHAPE(o, i, k + 1, k + 1));
-}
-
 Tensor *eq_conv(const EqConv *c, Tensor *x) {
     const int fan_in = c->w->shape[1] * c->k * c->k;
-    Tensor *w = mg_affine(c->w, 1.0f / sqrtf((float)fan_in), 0);                  /* [O,I,k,k] */
-    Tensor *y = c->down ? mg_conv2d(x, sg2_down_weight(w), NULL, (ConvGeom){2, c->k / 2, 0, 1})   /* [N,O,H/2,W/2] */
-                        : mg_conv2d(x, w, NULL, (ConvGeom){1, c->k / 2, 0, 1});       /* [N,O,H,W] */
+    Tensor *y = mg_conv2d(x, mg_affine(c->w, 1.0f / sqrtf((float)fan_in), 0), NULL, (ConvGeom){1, c->k / 2, 0, 1});
+    if (c->down) y = mg_avg_pool2d(y, 2, 2, 0);
     if (c->b) y = bias4(y, c->b, 1.0f);
     if (c->lrelu) return lrelu_gain(y, c->act_gain);
     return c->act_gain == 1.0f ? y : mg_affine(y, c->act_gain, 0);

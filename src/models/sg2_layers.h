@@ -28,9 +28,7 @@ Tensor *sg2_normalise(Tensor *x);
 
 /* A convolution with equalised learning rate: x [N,I,H,W] -> [N,O,H,W] ("same" padding), then
  * bias and (optionally) leaky ReLU x sqrt(2) x act_gain.  down: average-pool 2x2 after the
- * convolution (before the bias), halving H and W - computed as one stride-2 convolution with the
- * (k+1)x(k+1) kernel w * box(2x2) (see sg2_down_weight), the same function in 0.44x the multiply-adds
- * of a 3x3 convolution at full resolution (0.25x for 1x1). */
+ * convolution (before the bias), halving H and W. */
 typedef struct EqConv {
     Tensor *w, *b;              /* [O,I,k,k], [O] or NULL */
     int k, down, lrelu;
@@ -39,11 +37,6 @@ typedef struct EqConv {
 void eq_conv_add(EqConv *c, ParamStore *ps, const char *name, int in, int out, int k, int bias, int down, int lrelu);
 void eq_conv_init(EqConv *c, Rng *init);                         /* w ~ N(0, 1), b = 0 */
 Tensor *eq_conv(const EqConv *c, Tensor *x);
-
-/* w [O,I,k,k] -> [O,I,k+1,k+1]: the kernel whose stride-2 convolution (padding k/2) equals the
- * convolution with w (stride 1, padding k/2) followed by a 2x2 average pool: w4[a,b] =
- * 1/4 sum_{i,j in {0,1}} w[a-1+i, b-1+j] (w = 0 outside).  Differentiable to any order. */
-Tensor *sg2_down_weight(Tensor *w);
 
 /* A modulated convolution layer of the synthesis network:
  *   s = A(w) [N,I] (affine, bias 1);  x' = conv(x * s, g W) ;  demod: x' *= rsqrt(sum_{i,k} (g W)^2 s^2 + 1e-8) [N,O]
