@@ -47,7 +47,7 @@ static Tensor *mod_conv_with(const ModConv *c, Tensor *x, Tensor *w, Tensor *noi
     Tensor *y = sg2_modulated_conv(x, c->demod ? mg_affine(c->w, gain, 0) : c->w, s, c->demod);   /* [N,O,res,res] */
     if (c->noise_strength && noise) y = mg_add(y, mg_mul(noise, c->noise_strength));
     y = mg_add(y, mg_reshape(c->b, TSHAPE(c->out, 1, 1)));
-    return c->demod ? mg_affine(mg_leaky_relu(y, 0.2f), SG2_LRELU_GAIN, 0) : y;
+    return c->demod ? sg2_lrelu_gain(y, 1.0f) : y;
 }
 
 static Tensor *slot(Tensor *ws, int j) {                                 /* [N,num_ws,Wd] -> [N,Wd] */

@@ -8,8 +8,9 @@ static Tensor *add_named(ParamStore *ps, const char *name, const char *suffix, i
     return params_add(ps, full, ndim, shape);
 }
 
-static Tensor *lrelu_gain(Tensor *x, float extra) {
-    return mg_affine(mg_leaky_relu(x, 0.2f), SG2_LRELU_GAIN * extra, 0);
+Tensor *sg2_lrelu_gain(Tensor *x, float extra) {
+    const float gain = SG2_LRELU_GAIN * extra;
+    return mg_mask_mul(x, x, gain, 0.2f * gain);
 }
 
 static Tensor *bias4(Tensor *x, Tensor *b, float mul) {                 /* x [N,C,H,W] + mul b [C] */
@@ -34,7 +35,7 @@ void eq_linear_init(EqLinear *l, Rng *init, float bias_init) {
 Tensor *eq_linear(const EqLinear *l, Tensor *x) {
     const float g = l->lr_mul / sqrtf((float)l->w->shape[1]);
     Tensor *y = mg_linear(x, mg_affine(l->w, g, 0), l->lr_mul == 1.0f ? l->b : mg_affine(l->b, l->lr_mul, 0));   /* [N,O] */
-    return l->lrelu ? lrelu_gain(y, 1.0f) : y;
+    return l->lrelu ? sg2_lrelu_gain(y, 1.0f) : y;
 }
 
 /* ---- plain convolution (discriminator) ---- */
@@ -60,7 +61,7 @@ Tensor *eq_conv(const EqConv *c, Tensor *x) {
     Tensor *y = mg_conv2d(x, mg_affine(c->w, 1.0f / sqrtf((float)fan_in), 0), NULL, (ConvGeom){1, c->k / 2, 0, 1});
     if (c->down) y = mg_avg_pool2d(y, 2, 2, 0);
     if (c->b) y = bias4(y, c->b, 1.0f);
-    if (c->lrelu) return lrelu_gain(y, c->act_gain);
+    if (c->lrelu) return sg2_lrelu_gain(y, c->act_gain);
     return c->act_gain == 1.0f ? y : mg_affine(y, c->act_gain, 0);
 }
 
@@ -117,5 +118,5 @@ Tensor *mod_conv(const ModConv *c, Tensor *x, Tensor *w, Sg2NoiseMode mode, Rng 
         y = mg_add(y, mg_mul(nz, c->noise_strength));
     }
     y = bias4(y, c->b, 1.0f);
-    return c->demod ? lrelu_gain(y, 1.0f) : y;
+    return c->demod ? sg2_lrelu_gain(y, 1.0f) : y;
 }

@@ -23,6 +23,10 @@ void eq_linear_add(EqLinear *l, ParamStore *ps, const char *name, int in, int ou
 void eq_linear_init(EqLinear *l, Rng *init, float bias_init);   /* w ~ N(0, 1) / lr_mul, b = bias_init / lr_mul */
 Tensor *eq_linear(const EqLinear *l, Tensor *x);                 /* [N,I] -> [N,O] */
 
+/* leaky ReLU (slope 0.2) times sqrt(2) x extra, in one pass: x * (x > 0 ? gain : 0.2 gain).  The mask
+ * input of mg_mask_mul is not differentiated, so the gradient is that of the two ops, to every order. */
+Tensor *sg2_lrelu_gain(Tensor *x, float extra);
+
 /* x [N,F] / sqrt(mean_F x^2 + 1e-8): the reference's normalize_2nd_moment (z and label embeddings) */
 Tensor *sg2_normalise(Tensor *x);
 
