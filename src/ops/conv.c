@@ -108,7 +108,9 @@ static int col_run(int n, int HoWo) { return HoWo >= 1024 ? 1 : n; }
 
 /* A one-image run is cut into bands of output rows whose column block (KKC x band*Wo floats) stays in
  * the core's cache between im2col writing it and the sgemm reading it. */
+#ifndef COL_BAND_FLOATS
 #define COL_BAND_FLOATS (64 * 1024)
+#endif
 static int col_band(int KKC, int Ho, int Wo) {
     long b = COL_BAND_FLOATS / ((long)KKC * Wo);
     return b < 1 ? 1 : b > Ho ? Ho : (int)b;
