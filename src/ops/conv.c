@@ -263,10 +263,12 @@ static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
         set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
         return gx;
     }
-    if (column_path(g) && Kh - 1 - g.ph >= 0 && Kw - 1 - g.pw >= 0) {
+    if (column_path(g) && Kh - 1 - g.ph >= 0 && Kw - 1 - g.pw >= 0 && 2 * g.ph >= Kh - 1 && 2 * g.pw >= Kw - 1) {
         /* stride 1: the transposed convolution is the forward convolution of gy with the kernel turned by
          * 180 degrees and its in/out channels swapped, padding K-1-p: one sgemm of depth Co*Kh*Kw, as the
-         * forward, instead of depth Co followed by a col2im scatter */
+         * forward, instead of depth Co followed by a col2im scatter.  Only where K-1-p <= p ("same" or
+         * shrinking convolutions): a generator's transposed convolution of a small image (p = 0) would pad
+         * it by K-1 and multiply mostly zeros (the course G: 3x3 -> 6x6, 4x the work). */
         Tensor *wf = tensor_new(TSHAPE(Cig, Co, Kh, Kw));                  /* [Ci,Co,Kh,Kw] */
         for (int o = 0; o < Co; o++)
             for (int i = 0; i < Cig; i++)
