@@ -249,6 +249,16 @@ static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
     return y;
 }
 
+/* w [Co,Ci,Kh,Kw] -> [Ci,Co,Kh,Kw] turned by 180 degrees: the kernel of the transposed convolution as a forward one */
+static Tensor *turned_transposed(const Tensor *w) {
+    const int Co = w->shape[0], Ci = w->shape[1], KK = w->shape[2] * w->shape[3];
+    Tensor *wf = tensor_new(TSHAPE(Ci, Co, w->shape[2], w->shape[3]));
+    for (int o = 0; o < Co; o++)
+        for (int i = 0; i < Ci; i++)
+            for (int k = 0; k < KK; k++) wf->data[((size_t)i * Co + o) * KK + (KK - 1 - k)] = w->data[((size_t)o * Ci + i) * KK + k];
+    return wf;
+}
+
 /* gy [N,Co,Ho,Wo], w [Co,Ci/g,Kh,Kw] -> gx with shape xs = [N,Ci,H,W] */
 static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
     gy = mg_contiguous(gy);
@@ -269,13 +279,8 @@ static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
          * forward, instead of depth Co followed by a col2im scatter.  Only where K-1-p <= p ("same" or
          * shrinking convolutions): a generator's transposed convolution of a small image (p = 0) would pad
          * it by K-1 and multiply mostly zeros (the course G: 3x3 -> 6x6, 4x the work). */
-        Tensor *wf = tensor_new(TSHAPE(Cig, Co, Kh, Kw));                  /* [Ci,Co,Kh,Kw] */
-        for (int o = 0; o < Co; o++)
-            for (int i = 0; i < Cig; i++)
-                for (int k = 0; k < Kh * Kw; k++)
-                    wf->data[((size_t)i * Co + o) * Kh * Kw + (Kh * Kw - 1 - k)] = w->data[((size_t)o * Cig + i) * Kh * Kw + k];
         Tensor *gx = tensor_new(TSHAPE(xs[0], xs[1], xs[2], xs[3]));
-        conv_fwd_col(gy, wf, (Geo){1, Kh - 1 - g.ph, Kw - 1 - g.pw, 1}, gx);
+        conv_fwd_col(gy, turned_transposed(w), (Geo){1, Kh - 1 - g.ph, Kw - 1 - g.pw, 1}, gx);
         set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
         return gx;
     }
