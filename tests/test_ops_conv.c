@@ -150,6 +150,37 @@ TEST(conv_transpose2d_gradients) {
     }
 }
 
+/* 3x3 stride-1 padding-1 convolutions take Winograd F(2x2, 3x3) (kernels/winograd.h): odd and non-square
+ * sizes of at least 64 pixels (a tile's dropped row / column), several whole images per block,
+ * bands of tile rows of one image (many channels, ops/conv.c WINO_BLOCK_FLOATS), against plain loops;
+ * then gradients of first and second order (the input gradient is the same path with the turned kernel). */
+TEST(winograd_path_forward_and_gradients) {
+    struct { int N, Ci, H, W, Co; } c[] = {{3, 5, 13, 5, 4}, {4, 2, 9, 8, 3}, {5, 3, 3, 33, 2}, {12, 6, 8, 8, 7},
+                                           {2, 40, 50, 45, 40}, {1, 1, 9, 64, 1}};
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+        mg_step_reset();
+        Tensor *x = gc_input(TSHAPE(c[k].N, c[k].Ci, c[k].H, c[k].W), 400 + k, -1, 1);
+        Tensor *w = gc_input(TSHAPE(c[k].Co, c[k].Ci, 3, 3), 420 + k, -1, 1);
+        Tensor *y = mg_conv2d(x, w, NULL, (ConvGeom){1, 1, 0, 1});
+        CHECK(y->shape[1] == c[k].Co && y->shape[2] == c[k].H && y->shape[3] == c[k].W);
+        Tensor *r = tensor_new(y->ndim, y->shape);
+        ref_conv2d(x->data, w->data, r->data, c[k].N, c[k].Ci, c[k].H, c[k].W, c[k].Co, 3, 1, 1, 1, c[k].H, c[k].W);
+        double md = 0, mr = 0;
+        for (size_t i = 0; i < tensor_numel(y); i++) md = fmax(md, fabs(y->data[i] - r->data[i])), mr = fmax(mr, fabs(r->data[i]));
+        CHECK_MSG(md < 2e-6 * fmax(1, mr) * sqrt(9.0 * c[k].Ci), "case %zu: max diff %g (largest output %g)", k, md, mr);
+    }
+    ConvCase cs[] = {{{1, 1, 0, 1}, 0, 0.2f}, {{1, 1, 0, 1}, 1, -1}};
+    for (int k = 0; k < 2; k++) {
+        Tensor *in[3] = {gc_input(TSHAPE(2, 3, 9, 7), 440 + k, -1, 1), gc_input(TSHAPE(3, 4, 3, 3), 450 + k, -0.5f, 0.5f),
+                         gc_input(TSHAPE(4), 460 + k, -0.5f, 0.5f)};
+        double h = cs[k].slope >= 0 ? 2.5e-3 : 1e-2;
+        if (!cs[k].transpose) in[1] = gc_input(TSHAPE(4, 3, 3, 3), 450 + k, -0.5f, 0.5f);
+        CHECK_MSG(gradcheck("winograd conv", f_conv, &cs[k], 3, in, h, 5e-3, 80), "case %d", k);
+        CHECK_MSG(gradcheck2("winograd conv", f_conv, &cs[k], 3, in, 0, h, 1.5e-2, 40), "case %d", k);
+        CHECK_MSG(gradcheck2("winograd conv dw", f_conv, &cs[k], 3, in, 1, h, 1.5e-2, 40), "case %d", k);
+    }
+}
+
 /* one kernel window (H = W = K, 1x1 output): the single-sgemm path of all three family ops */
 TEST(single_window_path) {
     Tensor *x = gc_input(TSHAPE(3, 2, 4, 4), 170, -1, 1), *w = gc_input(TSHAPE(5, 2, 4, 4), 171, -0.5f, 0.5f);
@@ -190,6 +221,7 @@ int main(void) {
     RUN(conv_transpose2d_matches_reference);
     RUN(conv2d_gradients);
     RUN(conv_transpose2d_gradients);
+    RUN(winograd_path_forward_and_gradients);
     RUN(single_window_path);
     RUN(two_layer_critic_second_order);
     return test_summary();

@@ -19,6 +19,7 @@
 #include "kernels/conv.h"
 #include "kernels/conv_col.h"
 #include "kernels/gemm.h"
+#include "kernels/winograd.h"
 #include "kernels/reduce.h"
 #include <omp.h>
 
@@ -147,6 +148,110 @@ static void conv_fwd_col(const Tensor *x, const Tensor *w, Geo g, Tensor *y) {
     }
 }
 
+/* ---- 3x3, stride 1, padding 1, one group: Winograd F(2x2, 3x3) (kernels/winograd.h) ----
+ * Same chunks of images as the column path.  A block is a band of tile rows of one image, or whole images
+ * side by side when an image has fewer tiles than a block holds, sized so that the block's transformed
+ * input V [16, C, cols] and products M [16, Co, cols] stay in the core's cache. */
+static int winograd_path(const Tensor *w, Geo g, const int *xs) {   /* images below 8x8 (4 tiles) gain nothing */
+    return g.stride == 1 && g.groups == 1 && g.ph == 1 && g.pw == 1 && w->shape[2] == 3 && w->shape[3] == 3 &&
+           xs[2] * xs[3] >= 64;
+}
+
+#ifndef WINO_BLOCK_FLOATS
+#define WINO_BLOCK_FLOATS (128 * 1024)
+#endif
+
+typedef struct {
+    int tw, th;                 /* tiles per row, tile rows of an image */
+    int per, rows;              /* images of a block (whole images), else 1 and the tile rows of a band */
+    long maxcols;               /* columns (tiles) of the largest block */
+    ColPlan p;                  /* chunks of images, threads */
+} WinoPlan;
+
+static WinoPlan wino_plan(int N, int C, int Co, int H, int W) {
+    WinoPlan w = {wino_tiles(W), wino_tiles(H), 1, 0, 0, col_plan(N, H * W, 18L * N * H * W * Co * C)};
+    long target = WINO_BLOCK_FLOATS / (16L * (C + Co));                 /* tiles of a block */
+    if (target < w.tw) target = w.tw;
+    const long TI = (long)w.tw * w.th, chunk_max = (N + w.p.C - 1) / w.p.C;
+    if (TI <= target) w.per = (int)(target / TI < chunk_max ? target / TI : chunk_max), w.rows = w.th;
+    else w.rows = (int)(target / w.tw);
+    w.maxcols = (long)w.per * w.rows * w.tw;
+    return w;
+}
+
+static void conv_fwd_wino(const Tensor *x, const Tensor *w, Tensor *y) {
+    const int N = x->shape[0], C = x->shape[1], H = x->shape[2], W = x->shape[3], Co = w->shape[0];
+    const WinoPlan wp = wino_plan(N, C, Co, H, W);
+    Arena *s = scratch();
+    float *u = arena_alloc(s, (size_t)16 * Co * C * sizeof(float));
+    float *vb = arena_alloc(s, (size_t)wp.p.T * 16 * C * wp.maxcols * sizeof(float));
+    float *mb = arena_alloc(s, (size_t)wp.p.T * 16 * Co * wp.maxcols * sizeof(float));
+    KERNEL(x->dev, wino_filter)(w->data, Co, C, u);
+    const size_t xim = (size_t)C * H * W, yim = (size_t)Co * H * W;
+#pragma omp parallel for schedule(dynamic, 1) if (wp.p.C > 1)
+    for (int t = 0; t < wp.p.C; t++) {
+        const int me = omp_get_thread_num();
+        float *v = vb + (size_t)me * 16 * C * wp.maxcols, *m = mb + (size_t)me * 16 * Co * wp.maxcols;
+        int n0, n1;
+        chunk(N, wp.p.C, t, &n0, &n1);
+        for (int i0 = n0; i0 < n1; i0 += wp.per)
+            for (int ty0 = 0; ty0 < wp.th; ty0 += wp.rows) {    /* block: images i0.. (ni), tile rows ty0.. (nr) */
+                const int ni = n1 - i0 < wp.per ? n1 - i0 : wp.per, nr = wp.th - ty0 < wp.rows ? wp.th - ty0 : wp.rows;
+                const long cols = (long)ni * nr * wp.tw, img_cols = (long)nr * wp.tw;
+                for (int i = 0; i < ni; i++)
+                    KERNEL(x->dev, wino_input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols);
+                for (int k = 0; k < 16; k++)                 /* M[k] [Co, cols] = U[k] [Co, C] @ V[k] [C, cols] */
+                    KERNEL(x->dev, gemm)(0, 0, Co, (int)cols, C, 1.0f, u + (size_t)k * Co * C, C, v + (size_t)k * C * cols,
+                                         (int)cols, 0.0f, m + (size_t)k * Co * cols, (int)cols);
+                for (int i = 0; i < ni; i++)
+                    KERNEL(x->dev, wino_output)(m + i * img_cols, cols, Co, H, W, ty0, nr, y->data + (i0 + i) * yim);
+            }
+    }
+}
+
+/* gw [Co,C,3,3] from x [N,C,H,W] and gy [N,Co,H,W]: per chunk dU [16,Co,C] accumulated over its blocks,
+ * the chunks' partials summed in chunk order, then the adjoint filter transform */
+static void conv_dw_wino(const Tensor *x, const Tensor *gy, Tensor *gw) {
+    const int N = x->shape[0], C = x->shape[1], H = x->shape[2], W = x->shape[3], Co = gy->shape[1];
+    const WinoPlan wp = wino_plan(N, C, Co, H, W);
+    const size_t un = (size_t)16 * Co * C;
+    Arena *s = scratch();
+    float *vb = arena_alloc(s, (size_t)wp.p.T * 16 * C * wp.maxcols * sizeof(float));
+    float *eb = arena_alloc(s, (size_t)wp.p.T * 16 * Co * wp.maxcols * sizeof(float));
+    float *part = arena_alloc(s, (size_t)wp.p.C * un * sizeof(float));
+    float *du = arena_alloc(s, un * sizeof(float));
+    const size_t xim = (size_t)C * H * W, yim = (size_t)Co * H * W;
+#pragma omp parallel for schedule(dynamic, 1) if (wp.p.C > 1)
+    for (int t = 0; t < wp.p.C; t++) {
+        const int me = omp_get_thread_num();
+        float *v = vb + (size_t)me * 16 * C * wp.maxcols, *e = eb + (size_t)me * 16 * Co * wp.maxcols;
+        float beta = 0.0f;
+        int n0, n1;
+        chunk(N, wp.p.C, t, &n0, &n1);
+        for (int i0 = n0; i0 < n1; i0 += wp.per)
+            for (int ty0 = 0; ty0 < wp.th; ty0 += wp.rows) {    /* block: images i0.. (ni), tile rows ty0.. (nr) */
+                const int ni = n1 - i0 < wp.per ? n1 - i0 : wp.per, nr = wp.th - ty0 < wp.rows ? wp.th - ty0 : wp.rows;
+                const long cols = (long)ni * nr * wp.tw, img_cols = (long)nr * wp.tw;
+                for (int i = 0; i < ni; i++) {
+                    KERNEL(x->dev, wino_input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols);
+                    KERNEL(x->dev, wino_output_adjoint)(gy->data + (i0 + i) * yim, Co, H, W, ty0, nr, e + i * img_cols, cols);
+                }
+                for (int k = 0; k < 16; k++)                 /* dU[k] [Co, C] += E[k] [Co, cols] @ V[k]^T */
+                    KERNEL(x->dev, gemm)(0, 1, Co, C, (int)cols, 1.0f, e + (size_t)k * Co * cols, (int)cols,
+                                         v + (size_t)k * C * cols, (int)cols, beta, part + t * un + (size_t)k * Co * C, C);
+                beta = 1.0f;
+            }
+    }
+    KERNEL(x->dev, sum_rows)(wp.p.C, un, part, du);
+    KERNEL(x->dev, wino_filter_adjoint)(du, Co, C, gw->data);
+}
+
+/* stride 1, one group: Winograd for 3x3 "same" kernels, else the column layout */
+static void conv_fwd_s1(const Tensor *x, const Tensor *w, Geo g, Tensor *y) {
+    if (winograd_path(w, g, x->shape)) conv_fwd_wino(x, w, y);
+    else conv_fwd_col(x, w, g, y);
+}
+
 static void conv_dx_col(const Tensor *gy, const Tensor *w, Geo g, Tensor *gx) {
     const int N = gy->shape[0], Co = gy->shape[1], Ho = gy->shape[2], Wo = gy->shape[3], HoWo = Ho * Wo;
     const int Ci = gx->shape[1], H = gx->shape[2], W = gx->shape[3], Kh = w->shape[2], Kw = w->shape[3], KKC = Ci * Kh * Kw;
@@ -221,7 +326,7 @@ static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
         return y;
     }
     if (column_path(g)) {
-        conv_fwd_col(x, w, g, y);
+        conv_fwd_s1(x, w, g, y);
         set_geo(ad_record("conv2d", y, 2, (Tensor *[]){x, w}, fwd_bw), g);
         return y;
     }
@@ -280,7 +385,7 @@ static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
          * shrinking convolutions): a generator's transposed convolution of a small image (p = 0) would pad
          * it by K-1 and multiply mostly zeros (the course G: 3x3 -> 6x6, 4x the work). */
         Tensor *gx = tensor_new(TSHAPE(xs[0], xs[1], xs[2], xs[3]));
-        conv_fwd_col(gy, turned_transposed(w), (Geo){1, Kh - 1 - g.ph, Kw - 1 - g.pw, 1}, gx);
+        conv_fwd_s1(gy, turned_transposed(w), (Geo){1, Kh - 1 - g.ph, Kw - 1 - g.pw, 1}, gx);
         set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
         return gx;
     }
@@ -327,7 +432,8 @@ static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int Kh, int Kw) {
         return gw;
     }
     if (column_path(g)) {
-        conv_dw_col(x, gy, g, gw);
+        if (winograd_path(gw, g, x->shape)) conv_dw_wino(x, gy, gw);
+        else conv_dw_col(x, gy, g, gw);
         set_geo(ad_record("conv2d_weight_grad", gw, 2, (Tensor *[]){x, gy}, dw_bw), g);
         return gw;
     }
