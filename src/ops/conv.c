@@ -13,7 +13,8 @@
  * conv_transpose2d is conv_dx with PyTorch's ConvTranspose2d weight layout [Ci,Co/g,Kh,Kw], which is
  * exactly the layout of the weight of the convolution it transposes.
  * Each op is im2row/row2im over a chunk of images and one sgemm per group (kernels/conv.h); stride-1
- * convolutions without groups use the column layout instead (kernels/conv_col.h). */
+ * convolutions without groups use the column layout instead (kernels/conv_col.h), and among them 3x3
+ * padding-1 ones on images of at least 8x8 use Winograd F(2x2, 3x3) (kernels/winograd.h) for all three ops. */
 #include "ops/ops.h"
 #include "ops/op_util.h"
 #include "kernels/conv.h"
