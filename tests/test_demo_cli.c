@@ -1,6 +1,7 @@
 /* `morphogan demo` end to end at toy size (120 diatoms, 0.1 kimg of training, 8 encoder steps): every
  * stage runs (synth, align, train, train-encoder, encode, analyze, walk, report), the summary is printed,
- * and a second run skips the finished stages.  The numbers of a toy run mean nothing; the plumbing does. */
+ * and a second run skips the finished stages.  The output folder's parent does not exist beforehand (as out/ in
+ * a fresh clone).  The numbers of a toy run mean nothing; the plumbing does. */
 #include "cli_harness.h"
 #include "test.h"
 #include <sys/stat.h>
@@ -8,13 +9,13 @@
 static int exists_in(const char *rel) {
     char p[600];
     struct stat st;
-    snprintf(p, sizeof p, "%s/demo/%s", dir, rel);
+    snprintf(p, sizeof p, "%s/out/demo/%s", dir, rel);
     return stat(p, &st) == 0;
 }
 
 TEST(toy_demo_runs_every_stage_and_resumes) {
     char a[600];
-    snprintf(a, sizeof a, "demo --outdir %s/demo --n 120 --kimg 0.1 --encoder-steps 8 --threads 2", dir);
+    snprintf(a, sizeof a, "demo --outdir %s/out/demo --n 120 --kimg 0.1 --encoder-steps 8 --threads 2", dir);
     int rc = run(a);
     CHECK_MSG(rc == 0, "demo exit %d (see %s/err.txt)", rc, dir);
     int m;

@@ -6,7 +6,9 @@
  * finished stages and resumes the two training stages from their checkpoints, so an interrupted demo
  * continues where it stopped.  At the end: the latent SVM's accuracy beside the oracle's, and the
  * measured effect of the direction beside the true one. */
+#include "analysis/analyze_run.h"
 #include "cli/commands.h"
+#include "core/error.h"
 #include "core/threads.h"
 #include "io/csv.h"
 #include <errno.h>
@@ -121,7 +123,7 @@ int cmd_demo(int argc, char **argv) {
         if (!num) { fprintf(stderr, "morphogan demo: %s needs a positive number, e.g. %s 24\n", a, a); return 2; }
         snprintf(dst, 32, "%s", v);
     }
-    if (mkdir(o.out, 0777) && errno != EEXIST) { fprintf(stderr, "morphogan demo: %s: cannot create: %s\n", o.out, strerror(errno)); return 1; }
+    if (analyze_mkdirs(o.out)) { fprintf(stderr, "morphogan demo: %s\n", mg_error_get()); return 1; }   /* with its parents (out/demo) */
     const double t0 = now_s();
     char synth_dir[4200], data[4200], ckpt[4200], enc_dir[4200], enc[4200], analysis[4200], dir_mean[4200], hybrid[4200],
         hybrid_an[4200], truth[4200], walks[4200], effect[4200], report[4200];
