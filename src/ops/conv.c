@@ -180,6 +180,16 @@ static WinoPlan wino_plan(int N, int C, int Co, int H, int W) {
     return w;
 }
 
+typedef struct { int ni, nr; long cols, img_cols; } WinoBlock;
+
+/* the block of images i0.. (at most wp->per, ending before n1) and tile rows ty0.. (at most wp->rows) */
+static WinoBlock wino_block(const WinoPlan *wp, int n1, int i0, int ty0) {
+    WinoBlock b = {n1 - i0 < wp->per ? n1 - i0 : wp->per, wp->th - ty0 < wp->rows ? wp->th - ty0 : wp->rows, 0, 0};
+    b.img_cols = (long)b.nr * wp->tw;
+    b.cols = b.ni * b.img_cols;
+    return b;
+}
+
 static void conv_fwd_wino(const Tensor *x, const Tensor *w, Tensor *y) {
     const int N = x->shape[0], C = x->shape[1], H = x->shape[2], W = x->shape[3], Co = w->shape[0];
     const WinoPlan wp = wino_plan(N, C, Co, H, W);
@@ -197,8 +207,9 @@ static void conv_fwd_wino(const Tensor *x, const Tensor *w, Tensor *y) {
         chunk(N, wp.p.C, t, &n0, &n1);
         for (int i0 = n0; i0 < n1; i0 += wp.per)
             for (int ty0 = 0; ty0 < wp.th; ty0 += wp.rows) {    /* block: images i0.. (ni), tile rows ty0.. (nr) */
-                const int ni = n1 - i0 < wp.per ? n1 - i0 : wp.per, nr = wp.th - ty0 < wp.rows ? wp.th - ty0 : wp.rows;
-                const long cols = (long)ni * nr * wp.tw, img_cols = (long)nr * wp.tw;
+                const WinoBlock b = wino_block(&wp, n1, i0, ty0);
+                const int ni = b.ni, nr = b.nr;
+                const long cols = b.cols, img_cols = b.img_cols;
                 for (int i = 0; i < ni; i++)
                     KERNEL(x->dev, wino_input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols);
                 for (int k = 0; k < 16; k++)                 /* M[k] [Co, cols] = U[k] [Co, C] @ V[k] [C, cols] */
@@ -231,8 +242,9 @@ static void conv_dw_wino(const Tensor *x, const Tensor *gy, Tensor *gw) {
         chunk(N, wp.p.C, t, &n0, &n1);
         for (int i0 = n0; i0 < n1; i0 += wp.per)
             for (int ty0 = 0; ty0 < wp.th; ty0 += wp.rows) {    /* block: images i0.. (ni), tile rows ty0.. (nr) */
-                const int ni = n1 - i0 < wp.per ? n1 - i0 : wp.per, nr = wp.th - ty0 < wp.rows ? wp.th - ty0 : wp.rows;
-                const long cols = (long)ni * nr * wp.tw, img_cols = (long)nr * wp.tw;
+                const WinoBlock b = wino_block(&wp, n1, i0, ty0);
+                const int ni = b.ni, nr = b.nr;
+                const long cols = b.cols, img_cols = b.img_cols;
                 for (int i = 0; i < ni; i++) {
                     KERNEL(x->dev, wino_input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols);
                     KERNEL(x->dev, wino_output_adjoint)(gy->data + (i0 + i) * yim, Co, H, W, ty0, nr, e + i * img_cols, cols);

@@ -3,6 +3,9 @@
 
 enum { SEG = 64 };      /* tiles of a row transformed together (stack buffers of a few KB) */
 
+/* tiles s0..s0+ns-1 of a row of tw: how many have both output columns (an odd W drops the last tile's second) */
+static inline int full_tiles(int s0, int ns, int tw, int W) { return s0 + ns < tw || !(W & 1) ? ns : ns - 1; }
+
 void cpu_wino_filter(const float *w, int Co, int C, float *u) {
     const long plane = (long)Co * C;
     for (int o = 0; o < Co; o++)
@@ -94,7 +97,7 @@ void cpu_wino_output(const float *m, long ld, int Co, int H, int W, int ty0, int
                         ev[t] = q[a][0][t] + q[a][1][t] + q[a][2][t];
                         od[t] = q[a][1][t] - q[a][2][t] - q[a][3][t];
                     }
-                    const int full = s0 + ns < tw || !(W & 1) ? ns : ns - 1;   /* an odd W drops the last column */
+                    const int full = full_tiles(s0, ns, tw, W);
                     for (int t = 0; t < full; t++) {
                         yr[2 * t] = ev[t];
                         yr[2 * t + 1] = od[t];
@@ -117,7 +120,7 @@ void cpu_wino_output_adjoint(const float *gy, int Co, int H, int W, int ty0, int
                     if (oh >= H) { memset(p[a], 0, sizeof p[a]); continue; }
                     const float *yr = gy + ((long)o * H + oh) * W + 2 * s0;
                     float ev[SEG], od[SEG];
-                    const int full = s0 + ns < tw || !(W & 1) ? ns : ns - 1;
+                    const int full = full_tiles(s0, ns, tw, W);
                     for (int t = 0; t < full; t++) {
                         ev[t] = yr[2 * t];
                         od[t] = yr[2 * t + 1];
