@@ -14,8 +14,10 @@
  * The output has the input's size H x W.  Tile (ty, tx) covers output rows 2ty, 2ty+1 and columns 2tx,
  * 2tx+1 and reads input rows 2ty-1 .. 2ty+2 and columns 2tx-1 .. 2tx+2 (zeros outside); an odd H or W
  * drops the tile's second row or column.  A block is tile rows ty0 .. ty0+rows-1 of one image, stored as
- * columns (ty - ty0) * tiles_w + tx of V and M with row stride ld (several images side by side: pass the
- * pointer at each image's first column).  The transforms run along rows of tiles, so they vectorise.
+ * columns (ty - ty0) * tiles_w + tx of V and M with row stride ld and the 16 transform positions `plane`
+ * floats apart (several images side by side: pass the pointer at each image's first column).  A plane that
+ * is a multiple of 4 KB puts the 16 streams a kernel writes on the same cache sets (4K aliasing: twice as
+ * slow), so ops/conv.c pads it.  The transforms run along rows of tiles, so they vectorise.
  * These kernels run inside the per-thread loops of ops/conv.c: no OpenMP of their own. */
 #ifndef MG_K_WINOGRAD_H
 #define MG_K_WINOGRAD_H
@@ -23,16 +25,16 @@
 static inline int wino_tiles(int size) { return (size + 1) / 2; }
 
 void cpu_wino_filter(const float *w, int Co, int C, float *u);      /* w [Co,C,3,3] -> u [16,Co,C] */
-/* x [C,H,W] (one image), tile rows ty0.. -> v [16][C][ld] columns from 0 */
-void cpu_wino_input(const float *x, int C, int H, int W, int ty0, int rows, float *v, long ld);
-/* m [16][Co][ld] columns from 0 -> y [Co,H,W] (one image), output rows of tile rows ty0.. */
-void cpu_wino_output(const float *m, long ld, int Co, int H, int W, int ty0, int rows, float *y);
+/* x [C,H,W] (one image), tile rows ty0.. -> v [16 (plane)][C][ld] columns from 0 */
+void cpu_wino_input(const float *x, int C, int H, int W, int ty0, int rows, float *v, long ld, long plane);
+/* m [16 (plane)][Co][ld] columns from 0 -> y [Co,H,W] (one image), output rows of tile rows ty0.. */
+void cpu_wino_output(const float *m, long ld, long plane, int Co, int H, int W, int ty0, int rows, float *y);
 
 /* The weight gradient by the same transforms: with gy's 2x2 tiles e taken to 4x4 by the adjoint of the
  * output transform (A e A^T; zeros for the dropped row / column of an odd size),
  *   dU[k] [Co,C] = sum over tiles of (A e A^T)[k] V[k]^T,   gw[co,c] = G^T dU[co,c] G  (4x4 -> 3x3),
  * the exact adjoint of the forward map w -> y for a fixed x. */
-/* gy [Co,H,W] (one image), tile rows ty0.. -> e [16][Co][ld] columns from 0 */
-void cpu_wino_output_adjoint(const float *gy, int Co, int H, int W, int ty0, int rows, float *e, long ld);
+/* gy [Co,H,W] (one image), tile rows ty0.. -> e [16 (plane)][Co][ld] columns from 0 */
+void cpu_wino_output_adjoint(const float *gy, int Co, int H, int W, int ty0, int rows, float *e, long ld, long plane);
 void cpu_wino_filter_adjoint(const float *du, int Co, int C, float *gw);    /* du [16,Co,C] -> gw [Co,C,3,3] */
 #endif

@@ -180,6 +180,10 @@ static WinoPlan wino_plan(int N, int C, int Co, int H, int W) {
     return w;
 }
 
+/* floats between two transform positions of a block of `ch` channels: at least ch * maxcols, padded off a
+ * multiple of 4 KB (kernels/winograd.h) so that the 16 positions fall 256 bytes apart on the cache sets */
+static long wino_plane(int ch, long maxcols) { return ((long)ch * maxcols + 1023) / 1024 * 1024 + 64; }
+
 typedef struct { int ni, nr; long cols, img_cols; } WinoBlock;
 
 /* the block of images i0.. (at most wp->per, ending before n1) and tile rows ty0.. (at most wp->rows) */
@@ -195,14 +199,15 @@ static void conv_fwd_wino(const Tensor *x, const Tensor *w, Tensor *y) {
     const WinoPlan wp = wino_plan(N, C, Co, H, W);
     Arena *s = scratch();
     float *u = arena_alloc(s, (size_t)16 * Co * C * sizeof(float));
-    float *vb = arena_alloc(s, (size_t)wp.p.T * 16 * C * wp.maxcols * sizeof(float));
-    float *mb = arena_alloc(s, (size_t)wp.p.T * 16 * Co * wp.maxcols * sizeof(float));
+    const long pv = wino_plane(C, wp.maxcols), pm = wino_plane(Co, wp.maxcols);
+    float *vb = arena_alloc(s, (size_t)wp.p.T * 16 * pv * sizeof(float));
+    float *mb = arena_alloc(s, (size_t)wp.p.T * 16 * pm * sizeof(float));
     KERNEL(x->dev, wino_filter)(w->data, Co, C, u);
     const size_t xim = (size_t)C * H * W, yim = (size_t)Co * H * W;
 #pragma omp parallel for schedule(dynamic, 1) if (wp.p.C > 1)
     for (int t = 0; t < wp.p.C; t++) {
         const int me = omp_get_thread_num();
-        float *v = vb + (size_t)me * 16 * C * wp.maxcols, *m = mb + (size_t)me * 16 * Co * wp.maxcols;
+        float *v = vb + (size_t)me * 16 * pv, *m = mb + (size_t)me * 16 * pm;
         int n0, n1;
         chunk(N, wp.p.C, t, &n0, &n1);
         for (int i0 = n0; i0 < n1; i0 += wp.per)
@@ -211,12 +216,12 @@ static void conv_fwd_wino(const Tensor *x, const Tensor *w, Tensor *y) {
                 const int ni = b.ni, nr = b.nr;
                 const long cols = b.cols, img_cols = b.img_cols;
                 for (int i = 0; i < ni; i++)
-                    KERNEL(x->dev, wino_input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols);
+                    KERNEL(x->dev, wino_input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols, pv);
                 for (int k = 0; k < 16; k++)                 /* M[k] [Co, cols] = U[k] [Co, C] @ V[k] [C, cols] */
-                    KERNEL(x->dev, gemm)(0, 0, Co, (int)cols, C, 1.0f, u + (size_t)k * Co * C, C, v + (size_t)k * C * cols,
-                                         (int)cols, 0.0f, m + (size_t)k * Co * cols, (int)cols);
+                    KERNEL(x->dev, gemm)(0, 0, Co, (int)cols, C, 1.0f, u + (size_t)k * Co * C, C, v + k * pv, (int)cols, 0.0f,
+                                         m + k * pm, (int)cols);
                 for (int i = 0; i < ni; i++)
-                    KERNEL(x->dev, wino_output)(m + i * img_cols, cols, Co, H, W, ty0, nr, y->data + (i0 + i) * yim);
+                    KERNEL(x->dev, wino_output)(m + i * img_cols, cols, pm, Co, H, W, ty0, nr, y->data + (i0 + i) * yim);
             }
     }
 }
@@ -228,15 +233,16 @@ static void conv_dw_wino(const Tensor *x, const Tensor *gy, Tensor *gw) {
     const WinoPlan wp = wino_plan(N, C, Co, H, W);
     const size_t un = (size_t)16 * Co * C;
     Arena *s = scratch();
-    float *vb = arena_alloc(s, (size_t)wp.p.T * 16 * C * wp.maxcols * sizeof(float));
-    float *eb = arena_alloc(s, (size_t)wp.p.T * 16 * Co * wp.maxcols * sizeof(float));
+    const long pv = wino_plane(C, wp.maxcols), pe = wino_plane(Co, wp.maxcols);
+    float *vb = arena_alloc(s, (size_t)wp.p.T * 16 * pv * sizeof(float));
+    float *eb = arena_alloc(s, (size_t)wp.p.T * 16 * pe * sizeof(float));
     float *part = arena_alloc(s, (size_t)wp.p.C * un * sizeof(float));
     float *du = arena_alloc(s, un * sizeof(float));
     const size_t xim = (size_t)C * H * W, yim = (size_t)Co * H * W;
 #pragma omp parallel for schedule(dynamic, 1) if (wp.p.C > 1)
     for (int t = 0; t < wp.p.C; t++) {
         const int me = omp_get_thread_num();
-        float *v = vb + (size_t)me * 16 * C * wp.maxcols, *e = eb + (size_t)me * 16 * Co * wp.maxcols;
+        float *v = vb + (size_t)me * 16 * pv, *e = eb + (size_t)me * 16 * pe;
         float beta = 0.0f;
         int n0, n1;
         chunk(N, wp.p.C, t, &n0, &n1);
@@ -246,12 +252,12 @@ static void conv_dw_wino(const Tensor *x, const Tensor *gy, Tensor *gw) {
                 const int ni = b.ni, nr = b.nr;
                 const long cols = b.cols, img_cols = b.img_cols;
                 for (int i = 0; i < ni; i++) {
-                    KERNEL(x->dev, wino_input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols);
-                    KERNEL(x->dev, wino_output_adjoint)(gy->data + (i0 + i) * yim, Co, H, W, ty0, nr, e + i * img_cols, cols);
+                    KERNEL(x->dev, wino_input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols, pv);
+                    KERNEL(x->dev, wino_output_adjoint)(gy->data + (i0 + i) * yim, Co, H, W, ty0, nr, e + i * img_cols, cols, pe);
                 }
                 for (int k = 0; k < 16; k++)                 /* dU[k] [Co, C] += E[k] [Co, cols] @ V[k]^T */
-                    KERNEL(x->dev, gemm)(0, 1, Co, C, (int)cols, 1.0f, e + (size_t)k * Co * cols, (int)cols,
-                                         v + (size_t)k * C * cols, (int)cols, beta, part + t * un + (size_t)k * Co * C, C);
+                    KERNEL(x->dev, gemm)(0, 1, Co, C, (int)cols, 1.0f, e + k * pe, (int)cols, v + k * pv, (int)cols, beta,
+                                         part + t * un + (size_t)k * Co * C, C);
                 beta = 1.0f;
             }
     }

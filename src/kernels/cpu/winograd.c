@@ -28,52 +28,70 @@ void cpu_wino_filter(const float *w, int Co, int C, float *u) {
         }
 }
 
-/* r[k][t] = (d B)[k] for the 4 columns d_q[t] = row[2 (s0 + t) - 1 + q] of ns tiles (zeros outside [0, W)) */
+static inline float at(const float *row, int W, int j) { return (unsigned)j < (unsigned)W ? row[j] : 0.0f; }
+
+/* r[k][t] = (d B)[k] for the 4 columns d_q[t] = row[2 (s0 + t) - 1 + q] of ns tiles (zeros outside [0, W)).
+ * The tiles that read inside the row load it directly (no copy into a buffer: a vector store followed by
+ * overlapping stride-2 loads of the same bytes stalls store forwarding); the edge tiles test each index. */
 static void row_transform(const float *row, int W, int s0, int ns, float r[4][SEG]) {
-    float buf[2 * SEG + 2];
-    const int j0 = 2 * s0 - 1, len = 2 * ns + 2;
-    for (int q = 0; q < len; q++) buf[q] = (unsigned)(j0 + q) < (unsigned)W ? row[j0 + q] : 0.0f;
-    for (int t = 0; t < ns; t++) {
-        const float d0 = buf[2 * t], d1 = buf[2 * t + 1], d2 = buf[2 * t + 2], d3 = buf[2 * t + 3];
+    const int last = W >= 3 ? (W - 3) / 2 : -1;               /* the last tile whose 4 columns are inside */
+    int lo = s0 >= 1 ? 0 : 1 - s0, hi = last - s0 + 1;
+    if (lo > ns) lo = ns;
+    if (hi > ns) hi = ns;
+    if (hi < lo) hi = lo;
+    for (int t = 0; t < ns; t++) {                          /* edge tiles: t < lo, t >= hi */
+        if (t == lo) t = hi;
+        if (t >= ns) break;
+        const int j = 2 * (s0 + t) - 1;
+        const float d0 = at(row, W, j), d1 = at(row, W, j + 1), d2 = at(row, W, j + 2), d3 = at(row, W, j + 3);
         r[0][t] = d0 - d2;
         r[1][t] = d1 + d2;
         r[2][t] = d2 - d1;
         r[3][t] = d1 - d3;
     }
+    for (int t = lo; t < hi; t++) {
+        const float *d = row + 2 * (s0 + t) - 1;
+        r[0][t] = d[0] - d[2];
+        r[1][t] = d[1] + d[2];
+        r[2][t] = d[2] - d[1];
+        r[3][t] = d[1] - d[3];
+    }
 }
 
-void cpu_wino_input(const float *x, int C, int H, int W, int ty0, int rows, float *v, long ld) {
+/* Tile rows ty0.. of each channel; input row ih's transform is kept in slot ih & 3 of a ring of four, so
+ * the two rows that consecutive tile rows share are transformed once. */
+void cpu_wino_input(const float *x, int C, int H, int W, int ty0, int rows, float *v, long ld, long plane) {
     const int tw = wino_tiles(W);
-    const long plane = (long)C * ld;
     for (int c = 0; c < C; c++) {
         const float *xc = x + (long)c * H * W;
-        for (int ty = ty0; ty < ty0 + rows; ty++)
-            for (int s0 = 0; s0 < tw; s0 += SEG) {
-                const int ns = tw - s0 < SEG ? tw - s0 : SEG;
-                float r[4][4][SEG];                                 /* r[i] = (d B) of input row 2ty-1+i */
-                for (int i = 0; i < 4; i++) {
-                    const int ih = 2 * ty - 1 + i;
-                    if (ih < 0 || ih >= H) memset(r[i], 0, sizeof r[i]);
-                    else row_transform(xc + (long)ih * W, W, s0, ns, r[i]);
-                }
+        for (int s0 = 0; s0 < tw; s0 += SEG) {
+            const int ns = tw - s0 < SEG ? tw - s0 : SEG;
+            float r[4][4][SEG];                                     /* r[ih & 3] = (d B) of input row ih */
+            for (int ih = 2 * ty0 - 1; ih <= 2 * (ty0 + rows); ih++) {
+                if (ih < 0 || ih >= H) memset(r[ih & 3], 0, sizeof r[0]);
+                else row_transform(xc + (long)ih * W, W, s0, ns, r[ih & 3]);
+                if (ih < 2 * ty0 + 2 || (ih & 1)) continue;         /* rows 2ty-1 .. 2ty+2 are ready at ih = 2ty+2 */
+                const int ty = (ih - 2) / 2;
+                const float(*r0)[SEG] = r[(ih - 3) & 3], (*r1)[SEG] = r[(ih - 2) & 3];
+                const float(*r2)[SEG] = r[(ih - 1) & 3], (*r3)[SEG] = r[ih & 3];
                 float *vo = v + (long)c * ld + (long)(ty - ty0) * tw + s0;
                 for (int k = 0; k < 4; k++) {                       /* B^T (d B) */
                     float *v0 = vo + (0 + k) * plane, *v1 = vo + (4 + k) * plane;
                     float *v2 = vo + (8 + k) * plane, *v3 = vo + (12 + k) * plane;
                     for (int t = 0; t < ns; t++) {
-                        v0[t] = r[0][k][t] - r[2][k][t];
-                        v1[t] = r[1][k][t] + r[2][k][t];
-                        v2[t] = r[2][k][t] - r[1][k][t];
-                        v3[t] = r[1][k][t] - r[3][k][t];
+                        v0[t] = r0[k][t] - r2[k][t];
+                        v1[t] = r1[k][t] + r2[k][t];
+                        v2[t] = r2[k][t] - r1[k][t];
+                        v3[t] = r1[k][t] - r3[k][t];
                     }
                 }
             }
+        }
     }
 }
 
-void cpu_wino_output(const float *m, long ld, int Co, int H, int W, int ty0, int rows, float *y) {
+void cpu_wino_output(const float *m, long ld, long plane, int Co, int H, int W, int ty0, int rows, float *y) {
     const int tw = wino_tiles(W);
-    const long plane = (long)Co * ld;
     for (int o = 0; o < Co; o++)
         for (int ty = ty0; ty < ty0 + rows; ty++)
             for (int s0 = 0; s0 < tw; s0 += SEG) {
@@ -107,9 +125,8 @@ void cpu_wino_output(const float *m, long ld, int Co, int H, int W, int ty0, int
             }
 }
 
-void cpu_wino_output_adjoint(const float *gy, int Co, int H, int W, int ty0, int rows, float *e, long ld) {
+void cpu_wino_output_adjoint(const float *gy, int Co, int H, int W, int ty0, int rows, float *e, long ld, long plane) {
     const int tw = wino_tiles(W);
-    const long plane = (long)Co * ld;
     for (int o = 0; o < Co; o++)
         for (int ty = ty0; ty < ty0 + rows; ty++)
             for (int s0 = 0; s0 < tw; s0 += SEG) {
