@@ -251,6 +251,12 @@ TEST(upsample_values) {
             ok &= maxdiff(y2->data + p * 35 * f * f, ref, 35 * f * f) < 1e-5;
         }
         CHECK_MSG(ok, "bilinear factor %d", f);
+        Tensor *n2 = mg_upsample_nearest(x2, f);              /* nearest: y[i][j] = x[i / f][j / f] */
+        for (int p = 0; p < 6; p++)
+            for (int i = 0; i < 5 * f; i++)
+                for (int j = 0; j < 7 * f; j++)
+                    ok &= n2->data[(p * 5 * f + i) * 7 * f + j] == x2->data[p * 35 + (i / f) * 7 + j / f];
+        CHECK_MSG(ok, "nearest factor %d", f);
         free(ref);
     }
 }

@@ -11,6 +11,15 @@ void cpu_upsample_nearest(long planes, int H, int W, int f, const float *x, floa
     for (long p = 0; p < planes; p++) {
         const float *px = x + (size_t)p * H * W;
         float *py = y + (size_t)p * Ho * Wo;
+        if (f == 2) {                      /* the networks' case, without a division per pixel */
+            for (int i = 0; i < H; i++) {
+                const float *row = px + (size_t)i * W;
+                float *out = py + (size_t)2 * i * Wo;
+                for (int j = 0; j < W; j++) out[2 * j] = out[2 * j + 1] = row[j];
+                memcpy(out + Wo, out, (size_t)Wo * sizeof(float));
+            }
+            continue;
+        }
         for (int i = 0; i < Ho; i++) {
             const float *row = px + (size_t)(i / f) * W;
             float *out = py + (size_t)i * Wo;
@@ -25,6 +34,13 @@ void cpu_downsample_sum(long planes, int H, int W, int f, const float *g, float 
     for (long p = 0; p < planes; p++) {
         const float *pg = g + (size_t)p * H * f * Wo;
         float *out = gx + (size_t)p * H * W;
+        if (f == 2) {                      /* the same sums in the same order as below */
+            for (int h = 0; h < H; h++) {
+                const float *r0 = pg + (size_t)2 * h * Wo, *r1 = r0 + Wo;
+                for (int w = 0; w < W; w++) out[(size_t)h * W + w] = r0[2 * w] + r0[2 * w + 1] + r1[2 * w] + r1[2 * w + 1];
+            }
+            continue;
+        }
         for (int h = 0; h < H; h++)
             for (int w = 0; w < W; w++) {
                 float s = 0;
