@@ -58,35 +58,45 @@ static void row_transform(const float *row, int W, int s0, int ns, float r[4][SE
     }
 }
 
-/* Tile rows ty0.. of each channel; input row ih's transform is kept in slot ih & 3 of a ring of four, so
- * the two rows that consecutive tile rows share are transformed once. */
+/* v_i[t] = (B^T (r_0 .. r_3))_i[t]: the column transform of the rows' transforms of one position k */
+static inline void column_transform(const float *restrict r0, const float *restrict r1, const float *restrict r2,
+                                    const float *restrict r3, int ns, float *restrict v0, float *restrict v1,
+                                    float *restrict v2, float *restrict v3) {
+    for (int t = 0; t < ns; t++) {
+        v0[t] = r0[t] - r2[t];
+        v1[t] = r1[t] + r2[t];
+        v2[t] = r2[t] - r1[t];
+        v3[t] = r1[t] - r3[t];
+    }
+}
+
+/* Tile rows ty0.. of each channel, TY_RUN tile rows at a time: first the row transforms of their
+ * 2 TY_RUN + 2 input rows (each input row once, although two tile rows read it), then the column transforms.
+ * Doing all row transforms first also lets their stores reach the cache before the column transforms load
+ * the same bytes as whole vectors (a load that spans several pending stores stalls). */
+enum { TY_RUN = 8 };
+
 void cpu_wino_input(const float *x, int C, int H, int W, int ty0, int rows, float *v, long ld, long plane) {
     const int tw = wino_tiles(W);
     for (int c = 0; c < C; c++) {
         const float *xc = x + (long)c * H * W;
-        for (int s0 = 0; s0 < tw; s0 += SEG) {
-            const int ns = tw - s0 < SEG ? tw - s0 : SEG;
-            float r[4][4][SEG];                                     /* r[ih & 3] = (d B) of input row ih */
-            for (int ih = 2 * ty0 - 1; ih <= 2 * (ty0 + rows); ih++) {
-                if (ih < 0 || ih >= H) memset(r[ih & 3], 0, sizeof r[0]);
-                else row_transform(xc + (long)ih * W, W, s0, ns, r[ih & 3]);
-                if (ih < 2 * ty0 + 2 || (ih & 1)) continue;         /* rows 2ty-1 .. 2ty+2 are ready at ih = 2ty+2 */
-                const int ty = (ih - 2) / 2;
-                const float(*r0)[SEG] = r[(ih - 3) & 3], (*r1)[SEG] = r[(ih - 2) & 3];
-                const float(*r2)[SEG] = r[(ih - 1) & 3], (*r3)[SEG] = r[ih & 3];
-                float *vo = v + (long)c * ld + (long)(ty - ty0) * tw + s0;
-                for (int k = 0; k < 4; k++) {                       /* B^T (d B) */
-                    float *v0 = vo + (0 + k) * plane, *v1 = vo + (4 + k) * plane;
-                    float *v2 = vo + (8 + k) * plane, *v3 = vo + (12 + k) * plane;
-                    for (int t = 0; t < ns; t++) {
-                        v0[t] = r0[k][t] - r2[k][t];
-                        v1[t] = r1[k][t] + r2[k][t];
-                        v2[t] = r2[k][t] - r1[k][t];
-                        v3[t] = r1[k][t] - r3[k][t];
-                    }
+        for (int s0 = 0; s0 < tw; s0 += SEG)
+            for (int ta = ty0; ta < ty0 + rows; ta += TY_RUN) {
+                const int ns = tw - s0 < SEG ? tw - s0 : SEG, nt = ty0 + rows - ta < TY_RUN ? ty0 + rows - ta : TY_RUN;
+                float r[2 * TY_RUN + 2][4][SEG];                    /* r[i] = (d B) of input row 2 ta - 1 + i */
+                for (int i = 0; i < 2 * nt + 2; i++) {
+                    const int ih = 2 * ta - 1 + i;
+                    if (ih < 0 || ih >= H) memset(r[i], 0, sizeof r[i]);
+                    else row_transform(xc + (long)ih * W, W, s0, ns, r[i]);
+                }
+                for (int a = 0; a < nt; a++) {                      /* tile row ta + a: input rows 2a .. 2a+3 of r */
+                    float *vo = v + (long)c * ld + (long)(ta + a - ty0) * tw + s0;
+                    for (int k = 0; k < 4; k++)                     /* B^T (d B) */
+                        column_transform(r[2 * a][k], r[2 * a + 1][k], r[2 * a + 2][k], r[2 * a + 3][k], ns,
+                                         vo + k * plane, vo + (4 + k) * plane, vo + (8 + k) * plane,
+                                         vo + (12 + k) * plane);
                 }
             }
-        }
     }
 }
 
@@ -125,41 +135,49 @@ void cpu_wino_output(const float *m, long ld, long plane, int Co, int H, int W, 
             }
 }
 
+/* p[k][t] = (row of a gy tile) A^T = [g0, g0 + g1, g0 - g1, -g1] for the ns tiles of output row yr (from
+ * tile s0; the dropped column of an odd W is a zero) */
+static void row_adjoint(const float *yr, int full, int ns, float p[4][SEG]) {
+    for (int t = 0; t < full; t++) {
+        const float g0 = yr[2 * t], g1 = yr[2 * t + 1];
+        p[0][t] = g0;
+        p[1][t] = g0 + g1;
+        p[2][t] = g0 - g1;
+        p[3][t] = -g1;
+    }
+    if (full < ns) p[0][full] = p[1][full] = p[2][full] = yr[2 * full], p[3][full] = 0.0f;
+}
+
+/* e_i[t] = (A (p_0, p_1))_i[t]: the column part of the adjoint output transform, one position k */
+static inline void column_adjoint(const float *restrict p0, const float *restrict p1, int ns, float *restrict e0,
+                                  float *restrict e1, float *restrict e2, float *restrict e3) {
+    for (int t = 0; t < ns; t++) {
+        e0[t] = p0[t];
+        e1[t] = p0[t] + p1[t];
+        e2[t] = p0[t] - p1[t];
+        e3[t] = -p1[t];
+    }
+}
+
+/* TY_RUN tile rows at a time, row parts first (as cpu_wino_input) */
 void cpu_wino_output_adjoint(const float *gy, int Co, int H, int W, int ty0, int rows, float *e, long ld, long plane) {
     const int tw = wino_tiles(W);
     for (int o = 0; o < Co; o++)
-        for (int ty = ty0; ty < ty0 + rows; ty++)
-            for (int s0 = 0; s0 < tw; s0 += SEG) {
-                const int ns = tw - s0 < SEG ? tw - s0 : SEG;
-                float p[2][4][SEG];                                 /* row a of the tile times A^T: [g0, g0+g1, g0-g1, -g1] */
-                for (int a = 0; a < 2; a++) {
-                    const int oh = 2 * ty + a;
-                    if (oh >= H) { memset(p[a], 0, sizeof p[a]); continue; }
-                    const float *yr = gy + ((long)o * H + oh) * W + 2 * s0;
-                    float ev[SEG], od[SEG];
-                    const int full = full_tiles(s0, ns, tw, W);
-                    for (int t = 0; t < full; t++) {
-                        ev[t] = yr[2 * t];
-                        od[t] = yr[2 * t + 1];
-                    }
-                    if (full < ns) ev[full] = yr[2 * full], od[full] = 0.0f;
-                    for (int t = 0; t < ns; t++) {
-                        p[a][0][t] = ev[t];
-                        p[a][1][t] = ev[t] + od[t];
-                        p[a][2][t] = ev[t] - od[t];
-                        p[a][3][t] = -od[t];
-                    }
+        for (int s0 = 0; s0 < tw; s0 += SEG)
+            for (int ta = ty0; ta < ty0 + rows; ta += TY_RUN) {
+                const int ns = tw - s0 < SEG ? tw - s0 : SEG, nt = ty0 + rows - ta < TY_RUN ? ty0 + rows - ta : TY_RUN;
+                const int full = full_tiles(s0, ns, tw, W);
+                float p[2 * TY_RUN][4][SEG];                        /* p[i]: output row 2 ta + i */
+                for (int i = 0; i < 2 * nt; i++) {
+                    const int oh = 2 * ta + i;
+                    if (oh >= H) memset(p[i], 0, sizeof p[i]);
+                    else row_adjoint(gy + ((long)o * H + oh) * W + 2 * s0, full, ns, p[i]);
                 }
-                float *eo = e + (long)o * ld + (long)(ty - ty0) * tw + s0;
-                for (int k = 0; k < 4; k++) {                       /* A (row-transformed tile) */
-                    float *e0 = eo + (0 + k) * plane, *e1 = eo + (4 + k) * plane;
-                    float *e2 = eo + (8 + k) * plane, *e3 = eo + (12 + k) * plane;
-                    for (int t = 0; t < ns; t++) {
-                        e0[t] = p[0][k][t];
-                        e1[t] = p[0][k][t] + p[1][k][t];
-                        e2[t] = p[0][k][t] - p[1][k][t];
-                        e3[t] = -p[1][k][t];
-                    }
+                for (int a = 0; a < nt; a++) {
+                    float *eo = e + (long)o * ld + (long)(ta + a - ty0) * tw + s0;
+                    for (int k = 0; k < 4; k++)                     /* A (row-transformed tile) */
+                        column_adjoint(p[2 * a][k], p[2 * a + 1][k], ns, eo + k * plane, eo + (4 + k) * plane,
+                                       eo + (8 + k) * plane, eo + (12 + k) * plane);
                 }
             }
 }
