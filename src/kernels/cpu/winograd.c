@@ -100,37 +100,38 @@ void cpu_wino_input(const float *x, int C, int H, int W, int ty0, int rows, floa
     }
 }
 
+/* q_a[t] = (A^T (m_0 .. m_3))_a[t]: the row part of the output transform, one position k */
+static inline void column_output(const float *restrict m0, const float *restrict m1, const float *restrict m2,
+                                 const float *restrict m3, int ns, float *restrict q0, float *restrict q1) {
+    for (int t = 0; t < ns; t++) {
+        q0[t] = m0[t] + m1[t] + m2[t];
+        q1[t] = m1[t] - m2[t] - m3[t];
+    }
+}
+
+/* TY_RUN tile rows at a time: A^T m for all of them, then (A^T m) A interleaved into their output rows */
 void cpu_wino_output(const float *m, long ld, long plane, int Co, int H, int W, int ty0, int rows, float *y) {
     const int tw = wino_tiles(W);
     for (int o = 0; o < Co; o++)
-        for (int ty = ty0; ty < ty0 + rows; ty++)
-            for (int s0 = 0; s0 < tw; s0 += SEG) {
-                const int ns = tw - s0 < SEG ? tw - s0 : SEG;
-                const float *mo = m + (long)o * ld + (long)(ty - ty0) * tw + s0;
-                float q[2][4][SEG];                                 /* A^T m */
-                for (int k = 0; k < 4; k++) {
-                    const float *m0 = mo + (0 + k) * plane, *m1 = mo + (4 + k) * plane;
-                    const float *m2 = mo + (8 + k) * plane, *m3 = mo + (12 + k) * plane;
-                    for (int t = 0; t < ns; t++) {
-                        q[0][k][t] = m0[t] + m1[t] + m2[t];
-                        q[1][k][t] = m1[t] - m2[t] - m3[t];
-                    }
+        for (int s0 = 0; s0 < tw; s0 += SEG)
+            for (int ta = ty0; ta < ty0 + rows; ta += TY_RUN) {
+                const int ns = tw - s0 < SEG ? tw - s0 : SEG, nt = ty0 + rows - ta < TY_RUN ? ty0 + rows - ta : TY_RUN;
+                const int full = full_tiles(s0, ns, tw, W);
+                float q[2 * TY_RUN][4][SEG];                        /* q[i]: output row 2 ta + i, before A */
+                for (int a = 0; a < nt; a++) {
+                    const float *mo = m + (long)o * ld + (long)(ta + a - ty0) * tw + s0;
+                    for (int k = 0; k < 4; k++)
+                        column_output(mo + k * plane, mo + (4 + k) * plane, mo + (8 + k) * plane, mo + (12 + k) * plane,
+                                      ns, q[2 * a][k], q[2 * a + 1][k]);
                 }
-                for (int a = 0; a < 2; a++) {                       /* (A^T m) A, interleaved into the output row */
-                    const int oh = 2 * ty + a;
-                    if (oh >= H) break;
-                    float *yr = y + ((long)o * H + oh) * W + 2 * s0;
-                    float ev[SEG], od[SEG];
-                    for (int t = 0; t < ns; t++) {
-                        ev[t] = q[a][0][t] + q[a][1][t] + q[a][2][t];
-                        od[t] = q[a][1][t] - q[a][2][t] - q[a][3][t];
-                    }
-                    const int full = full_tiles(s0, ns, tw, W);
+                for (int i = 0; i < 2 * nt && 2 * ta + i < H; i++) {
+                    float *yr = y + ((long)o * H + 2 * ta + i) * W + 2 * s0;
+                    const float(*qi)[SEG] = q[i];
                     for (int t = 0; t < full; t++) {
-                        yr[2 * t] = ev[t];
-                        yr[2 * t + 1] = od[t];
+                        yr[2 * t] = qi[0][t] + qi[1][t] + qi[2][t];
+                        yr[2 * t + 1] = qi[1][t] - qi[2][t] - qi[3][t];
                     }
-                    if (full < ns) yr[2 * full] = ev[full];
+                    if (full < ns) yr[2 * full] = qi[0][full] + qi[1][full] + qi[2][full];
                 }
             }
 }
