@@ -188,7 +188,7 @@ void train_config_usage(void) {
     printf("usage: morphogan train [options]\n"
            "Train a GAN on IDX images or an image folder: progress line, log.csv, a grid of fixed seeds and a checkpoint at every\n"
            "snapshot, exact --resume, Ctrl-C writes a snapshot and stops.  With one D update per G update the course\n"
-           "DCGAN collapses to one image: use --n-critic 5 (bce), or --loss wgan-gp --n-critic 5 --lr 1e-4 --lr-d 4e-4\n"
+           "DCGAN collapses to one image: use --n-critic 5 (bce), or --loss wgan-gp --n-critic 2 --lr 1e-4 --lr-d 4e-4\n"
            "--betas 0.5,0.9 (docs/train.md).  Options (defaults in brackets):\n");
     TrainConfig d;
     train_config_defaults(&d);
