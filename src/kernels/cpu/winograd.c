@@ -58,7 +58,8 @@ static void row_transform(const float *row, int W, int s0, int ns, float r[4][SE
     }
 }
 
-/* v_i[t] = (B^T (r_0 .. r_3))_i[t]: the column transform of the rows' transforms of one position k */
+/* v_i[t] = (B^T (r_0 .. r_3))_i[t]: the input transform's second half (B^T over the tile's 4 rows), for
+ * column position k; v_i is position 4 i + k */
 static inline void column_transform(const float *restrict r0, const float *restrict r1, const float *restrict r2,
                                     const float *restrict r3, int ns, float *restrict v0, float *restrict v1,
                                     float *restrict v2, float *restrict v3) {
@@ -100,7 +101,8 @@ void cpu_wino_input(const float *x, int C, int H, int W, int ty0, int rows, floa
     }
 }
 
-/* q_a[t] = (A^T (m_0 .. m_3))_a[t]: the row part of the output transform, one position k */
+/* q_a[t] = (A^T (m_0 .. m_3))_a[t]: the output transform's first half (A^T over the tile's 4 rows), for
+ * column position k; m_i is position 4 i + k */
 static inline void column_output(const float *restrict m0, const float *restrict m1, const float *restrict m2,
                                  const float *restrict m3, int ns, float *restrict q0, float *restrict q1) {
     for (int t = 0; t < ns; t++) {
@@ -149,7 +151,8 @@ static void row_adjoint(const float *yr, int full, int ns, float p[4][SEG]) {
     if (full < ns) p[0][full] = p[1][full] = p[2][full] = yr[2 * full], p[3][full] = 0.0f;
 }
 
-/* e_i[t] = (A (p_0, p_1))_i[t]: the column part of the adjoint output transform, one position k */
+/* e_i[t] = (A (p_0, p_1))_i[t]: the adjoint output transform's second half (A over the tile's 2 rows), for
+ * column position k; e_i is position 4 i + k */
 static inline void column_adjoint(const float *restrict p0, const float *restrict p1, int ns, float *restrict e0,
                                   float *restrict e1, float *restrict e2, float *restrict e3) {
     for (int t = 0; t < ns; t++) {
