@@ -27,6 +27,8 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/src/report/svg_png.o: CFLAGS += $(RSVG)     # librsvg's (and glib's, cairo's) headers: this file only
+$(BUILD)/src/kernels/cpu/reduce.o: CFLAGS += -ffp-contract=off   # product reductions round as mul then sum
+$(BUILD)/src/kernels/cpu/bias_act.o: CFLAGS += -ffp-contract=off # rounds as the separate ops
 
 $(BUILD)/libmorphogan.a: $(LIB_OBJ)
 	@rm -f $@; ar rcs $@ $^

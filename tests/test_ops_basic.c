@@ -192,6 +192,41 @@ TEST(middle_axis_sums_threaded) {
     mg_step_reset();
 }
 
+/* mul_sum_to(a, b) is sum_to(a * b) without the product: bitwise the same for every layout the reduction
+ * kernel has a path for (all, trailing, a kept block, a reduced block, the general loop), threaded or not;
+ * gradients of first and second order against finite differences */
+typedef struct { int nd, shape[4]; } Target;
+static Tensor *f_mul_sum_to(Tensor *const *x, void *c) {
+    const Target *t = c;
+    return mg_mul_sum_to(x[0], x[1], t->nd, t->shape);
+}
+
+TEST(mul_sum_to_is_sum_to_of_mul) {
+    const int N = 4, C = 5, Hh = 48, W = 40;        /* 38400 elements: the threaded loops */
+    Tensor *a = gc_input(TSHAPE(N, C, Hh, W), 21, -1, 1), *b = gc_input(TSHAPE(N, C, Hh, W), 22, -1, 1);
+    const Target targets[] = {{1, {1}}, {4, {N, C, 1, 1}}, {3, {C, 1, 1}}, {3, {C, Hh, W}}, {4, {N, 1, Hh, W}},
+                              {4, {1, C, 1, W}}, {4, {N, C, Hh, W}}};
+    int old = omp_get_max_threads();
+    for (size_t k = 0; k < sizeof targets / sizeof targets[0]; k++) {
+        const Target *t = &targets[k];
+        Tensor *ref = mg_sum_to(mg_mul(a, b), t->nd, t->shape);
+        for (int th = 1; th <= 2; th++) {
+            omp_set_num_threads(th);
+            Tensor *y = mg_mul_sum_to(a, b, t->nd, t->shape);
+            CHECK_MSG(tensor_same_shape(y, ref) && !memcmp(y->data, ref->data, tensor_numel(y) * sizeof(float)),
+                      "target %zu, %d threads", k, th);
+        }
+    }
+    omp_set_num_threads(old);
+    Tensor *in[2] = {gc_input(TSHAPE(2, 3, 4, 5), 23, -1, 1), gc_input(TSHAPE(2, 3, 4, 5), 24, -1, 1)};
+    const Target small[] = {{4, {2, 3, 1, 1}}, {4, {2, 1, 4, 5}}, {1, {1}}};
+    for (size_t k = 0; k < sizeof small / sizeof small[0]; k++) {
+        CHECK_MSG(gradcheck("mul_sum_to", f_mul_sum_to, (void *)&small[k], 2, in, H, TOL, 60), "target %zu", k);
+        CHECK_MSG(gradcheck2("mul_sum_to", f_mul_sum_to, (void *)&small[k], 2, in, 0, H, TOL2, 30), "target %zu", k);
+    }
+    mg_step_reset();
+}
+
 static Tensor *f_permute(Tensor *const *x, void *c) { return mg_mul(mg_permute(x[0], (int[]){2, 0, 3, 1}), mg_permute(x[0], (int[]){2, 0, 3, 1})); }
 static Tensor *f_reshape(Tensor *const *x, void *c) { return mg_reshape(mg_permute(x[0], (int[]){1, 0, 2, 3}), TSHAPE(-1, 10)); }
 static Tensor *f_expand(Tensor *const *x, void *c) { return mg_expand(x[0], TSHAPE(3, 2, 4, 5)); }
@@ -269,6 +304,7 @@ int main(void) {
     RUN(leaky_relu_second_order);
     RUN(reductions);
     RUN(middle_axis_sums_threaded);
+    RUN(mul_sum_to_is_sum_to_of_mul);
     RUN(shape_ops);
     RUN(matmul_all_transposes);
     RUN(linear_second_order);

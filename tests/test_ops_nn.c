@@ -1,6 +1,7 @@
 /* NN ops: batch / instance norm, upsampling, average pooling, dropout, losses.  Values against
  * plain loops, gradients against finite differences (first and second order), fused kernels
- * against their plain references, fused vs composed batch-norm backward. */
+ * against their plain references, fused vs composed batch-norm backward, the fused StyleGAN2 epilogue
+ * (bias_act) against the separate ops, bitwise. */
 #include "gradcheck.h"
 #include "kernels/norm.h"
 #include <omp.h>
@@ -389,6 +390,81 @@ TEST(loss_grads) {
     CHECK(gradcheck2("softmax_ce", f_ce, labels, 1, in, 0, H, TOL2, 30));
 }
 
+/* ---- bias_act: the StyleGAN2 epilogue in one pass ---- */
+
+typedef struct { int s, noise, b; float slope, gain; } EpiCase;   /* noise: 0 none, 1 one image, 2 per image */
+
+static Tensor *epi_composed(Tensor *const *in, const EpiCase *c) {   /* the separate ops, as the layers wrote them */
+    Tensor *y = in[0];
+    if (c->s) y = mg_mul(y, in[1]);
+    if (c->noise) y = mg_add(y, in[2]);
+    if (c->b) y = mg_add(y, mg_reshape(in[3], TSHAPE(in[3]->shape[0], 1, 1)));
+    if (c->slope != 1.0f || c->gain != 1.0f) y = mg_mask_mul(y, y, c->gain, c->slope * c->gain);
+    return y;
+}
+static Tensor *epi_fused(Tensor *const *in, const EpiCase *c) {
+    return mg_bias_act(in[0], c->s ? in[1] : NULL, c->noise ? in[2] : NULL, c->b ? in[3] : NULL, c->slope, c->gain);
+}
+static Tensor *f_epi(Tensor *const *in, void *c) { return epi_fused(in, c); }
+
+static Tensor **epi_inputs(int N, int C, int Hh, int W, const EpiCase *c, uint64_t seed) {
+    static Tensor *in[4];
+    in[0] = gc_input(TSHAPE(N, C, Hh, W), seed, -1, 1);
+    in[1] = gc_input(TSHAPE(N, C, 1, 1), seed + 1, 0.5f, 1.5f);
+    in[2] = gc_input(TSHAPE(c->noise == 2 ? N : 1, 1, Hh, W), seed + 2, -0.5f, 0.5f);
+    in[3] = gc_input(TSHAPE(C), seed + 3, -0.3f, 0.3f);
+    return in;
+}
+
+/* L = sum(f(in) * R); its gradients with respect to the inputs that case c uses */
+static int epi_grads(Tensor *(*f)(Tensor *const *, const EpiCase *), Tensor *const *in, const EpiCase *c, Tensor **out,
+                     Tensor **g) {
+    Tensor *y = f(in, c);
+    Tensor *ins[4];
+    int k = 0;
+    ins[k++] = in[0];
+    if (c->s) ins[k++] = in[1];
+    if (c->noise) ins[k++] = in[2];
+    if (c->b) ins[k++] = in[3];
+    Tensor *R = gc_weights(y, 77);
+    mg_grad(1, &y, &R, k, ins, g, 0);
+    *out = y;
+    return k;
+}
+
+static int same_bits(const Tensor *a, const Tensor *b) {
+    return tensor_same_shape(a, b) && !memcmp(a->data, b->data, tensor_numel(a) * sizeof(float));
+}
+
+TEST(bias_act_is_the_separate_ops_bitwise) {
+    const EpiCase cases[] = {{1, 2, 1, 0.2f, 1.41421356237f}, {1, 1, 1, 0.2f, 1.41421356237f},
+                             {0, 0, 1, 0.2f, 1.41421356237f * 0.70710678f}, {0, 0, 1, 1, 1}, {1, 0, 0, 1, 1},
+                             {0, 2, 0, 0.2f, 1}};
+    const int sizes[][4] = {{3, 4, 9, 7}, {4, 8, 32, 40}};        /* the second is threaded (40960 elements) */
+    for (size_t z = 0; z < 2; z++)
+        for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+            const EpiCase *c = &cases[k];
+            Tensor **in = epi_inputs(sizes[z][0], sizes[z][1], sizes[z][2], sizes[z][3], c, 40 + 10 * k);
+            Tensor *ya, *yb, *ga[4], *gb[4];
+            int n = epi_grads(epi_fused, in, c, &ya, ga);
+            epi_grads(epi_composed, in, c, &yb, gb);
+            CHECK_MSG(same_bits(ya, yb), "case %zu size %zu: forward", k, z);
+            for (int i = 0; i < n; i++) CHECK_MSG(same_bits(ga[i], gb[i]), "case %zu size %zu: gradient %d", k, z, i);
+            mg_step_reset();
+        }
+}
+
+TEST(bias_act_gradients_first_and_second_order) {
+    const EpiCase cases[] = {{1, 2, 1, 0.2f, 1.41421356237f}, {1, 1, 1, 0.2f, 1.3f}, {0, 0, 1, 1, 1}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        Tensor **in = epi_inputs(2, 3, 4, 5, &cases[k], 60 + 10 * k);
+        CHECK_MSG(gradcheck("bias_act", f_epi, (void *)&cases[k], 4, in, H / 4, TOL, 60), "case %zu", k);
+        for (int wrt = 0; wrt < 4; wrt++)
+            CHECK_MSG(gradcheck2("bias_act", f_epi, (void *)&cases[k], 4, in, wrt, H / 4, TOL2, 24), "case %zu wrt %d", k, wrt);
+        mg_step_reset();
+    }
+}
+
 int main(void) {
     RUN(batch_norm_values_and_running_stats);
     RUN(norm_kernels_match_reference);
@@ -402,5 +478,7 @@ int main(void) {
     RUN(dropout);
     RUN(loss_values);
     RUN(loss_grads);
+    RUN(bias_act_is_the_separate_ops_bitwise);
+    RUN(bias_act_gradients_first_and_second_order);
     return test_summary();
 }

@@ -1,7 +1,6 @@
 /* Discriminator features and synthesis with explicit noise maps (see sg2_features.h). */
 #include "models/sg2_features.h"
 #include "core/error.h"
-#include <math.h>
 
 int sg2_d_num_features(const Sg2 *g) { return g->nblocks; }
 
@@ -38,18 +37,6 @@ static const ModConv *noise_layer(const Sg2 *g, int k) {
 int sg2_noise_res(const Sg2 *g, int k) { return noise_layer(g, k)->res; }
 Tensor *sg2_noise_const(const Sg2 *g, int k) { return noise_layer(g, k)->noise_const; }
 
-/* mod_conv (models/sg2_layers.c) with the noise given */
-static Tensor *mod_conv_with(const ModConv *c, Tensor *x, Tensor *w, Tensor *noise) {
-    const float gain = 1.0f / sqrtf((float)(c->in * c->k * c->k));
-    if (c->up) x = mg_upsample_bilinear(x, 2);                          /* [N,I,res,res] */
-    Tensor *s = eq_linear(&c->affine, w);                               /* [N,I] */
-    if (!c->demod) s = mg_affine(s, gain, 0);
-    Tensor *y = sg2_modulated_conv(x, c->demod ? mg_affine(c->w, gain, 0) : c->w, s, c->demod);   /* [N,O,res,res] */
-    if (c->noise_strength && noise) y = mg_add(y, mg_mul(noise, c->noise_strength));
-    y = mg_add(y, mg_reshape(c->b, TSHAPE(c->out, 1, 1)));
-    return c->demod ? sg2_lrelu_gain(y, 1.0f) : y;
-}
-
 static Tensor *slot(Tensor *ws, int j) {                                 /* [N,num_ws,Wd] -> [N,Wd] */
     return mg_reshape(mg_slice(ws, 1, j, 1), TSHAPE(ws->shape[0], ws->shape[2]));
 }
@@ -63,10 +50,10 @@ Tensor *sg2_synthesis_noise(const Sg2 *g, Tensor *ws, Tensor *const *noise) {
     Tensor *img = NULL;
     int j = 0, k = 0;
     for (int b = 0; b < g->nblocks; b++) {
-        if (b) { x = mod_conv_with(&g->conv0[b], x, slot(ws, j++), noise ? noise[k] : NULL); k++; }
-        x = mod_conv_with(&g->conv1[b], x, slot(ws, j++), noise ? noise[k] : NULL);          /* [N,C_r,r,r] */
+        if (b) { x = mod_conv_noise(&g->conv0[b], x, slot(ws, j++), noise ? noise[k] : NULL); k++; }
+        x = mod_conv_noise(&g->conv1[b], x, slot(ws, j++), noise ? noise[k] : NULL);          /* [N,C_r,r,r] */
         k++;
-        Tensor *y = mod_conv_with(&g->torgb[b], x, slot(ws, j), NULL);                       /* [N,channels,r,r] */
+        Tensor *y = mod_conv_noise(&g->torgb[b], x, slot(ws, j), NULL);                       /* [N,channels,r,r] */
         img = img ? mg_add(mg_upsample_bilinear(img, 2), y) : y;
     }
     return img;

@@ -60,6 +60,7 @@ Tensor *eq_conv(const EqConv *c, Tensor *x) {
     const int fan_in = c->w->shape[1] * c->k * c->k;
     Tensor *y = mg_conv2d(x, mg_affine(c->w, 1.0f / sqrtf((float)fan_in), 0), NULL, (ConvGeom){1, c->k / 2, 0, 1});
     if (c->down) y = mg_avg_pool2d(y, 2, 2, 0);
+    if (c->b && c->lrelu) return mg_bias_act(y, NULL, NULL, c->b, 0.2f, SG2_LRELU_GAIN * c->act_gain);   /* one pass */
     if (c->b) y = bias4(y, c->b, 1.0f);
     if (c->lrelu) return sg2_lrelu_gain(y, c->act_gain);
     return c->act_gain == 1.0f ? y : mg_affine(y, c->act_gain, 0);
@@ -92,31 +93,42 @@ void mod_conv_init(ModConv *c, Rng *init) {
     if (c->noise_const) rng_normal(init, c->noise_const->data, tensor_numel(c->noise_const), 0, 1);
 }
 
-Tensor *sg2_modulated_conv(Tensor *x, Tensor *weight, Tensor *styles, int demod) {
-    const int n = x->shape[0], in = weight->shape[1], out = weight->shape[0], k = weight->shape[2];
-    Tensor *y = mg_conv2d(mg_mul(x, mg_reshape(styles, TSHAPE(n, in, 1, 1))), weight, NULL, (ConvGeom){1, k / 2, 0, 1});
-    if (!demod) return y;
+static Tensor *demod_coeffs(Tensor *weight, Tensor *styles) {                                  /* [N,O,1,1] */
+    const int n = styles->shape[0], out = weight->shape[0];
     Tensor *wsq = mg_sum(mg_square(weight), 1u << 2 | 1u << 3, 0);                         /* [O,I] */
     Tensor *d = mg_rsqrt(mg_affine(mg_matmul(mg_square(styles), wsq, 0, 1), 1.0f, 1e-8f));   /* [N,O] */
-    return mg_mul(y, mg_reshape(d, TSHAPE(n, out, 1, 1)));
+    return mg_reshape(d, TSHAPE(n, out, 1, 1));
 }
 
-Tensor *mod_conv(const ModConv *c, Tensor *x, Tensor *w, Sg2NoiseMode mode, Rng *rng) {
-    const int n = x->shape[0];
+static Tensor *modulated_input_conv(Tensor *x, Tensor *weight, Tensor *styles) {               /* conv(x * s, weight) */
+    const int n = x->shape[0], in = weight->shape[1], k = weight->shape[2];
+    return mg_conv2d(mg_mul(x, mg_reshape(styles, TSHAPE(n, in, 1, 1))), weight, NULL, (ConvGeom){1, k / 2, 0, 1});
+}
+
+Tensor *sg2_modulated_conv(Tensor *x, Tensor *weight, Tensor *styles, int demod) {
+    Tensor *y = modulated_input_conv(x, weight, styles);
+    return demod ? mg_mul(y, demod_coeffs(weight, styles)) : y;
+}
+
+Tensor *mod_conv_noise(const ModConv *c, Tensor *x, Tensor *w, Tensor *noise) {
     const float g = 1.0f / sqrtf((float)(c->in * c->k * c->k));
     if (c->up) x = mg_upsample_bilinear(x, 2);                          /* [N,I,res,res] */
     Tensor *s = eq_linear(&c->affine, w);                               /* [N,I] */
     if (!c->demod) s = mg_affine(s, g, 0);
-    Tensor *y = sg2_modulated_conv(x, c->demod ? mg_affine(c->w, g, 0) : c->w, s, c->demod);   /* [N,O,res,res] */
-    if (c->noise_strength && mode != SG2_NOISE_NONE) {
-        Tensor *nz;
-        if (mode == SG2_NOISE_CONST) nz = c->noise_const;               /* [1,1,res,res] */
-        else {
-            nz = tensor_new(TSHAPE(n, 1, c->res, c->res));
-            rng_normal(rng, nz->data, tensor_numel(nz), 0, 1);
-        }
-        y = mg_add(y, mg_mul(nz, c->noise_strength));
+    Tensor *weight = c->demod ? mg_affine(c->w, g, 0) : c->w;
+    Tensor *y = modulated_input_conv(x, weight, s);                     /* [N,O,res,res] */
+    Tensor *d = c->demod ? demod_coeffs(weight, s) : NULL;              /* [N,O,1,1] */
+    Tensor *nz = c->noise_strength && noise ? mg_mul(noise, c->noise_strength) : NULL;   /* [N or 1,1,res,res] */
+    /* y * d + noise + b, then leaky ReLU x sqrt(2) (toRGB: + b only), in one pass */
+    return mg_bias_act(y, d, nz, c->b, c->demod ? 0.2f : 1.0f, c->demod ? SG2_LRELU_GAIN : 1.0f);
+}
+
+Tensor *mod_conv(const ModConv *c, Tensor *x, Tensor *w, Sg2NoiseMode mode, Rng *rng) {
+    Tensor *nz = NULL;
+    if (c->noise_strength && mode == SG2_NOISE_CONST) nz = c->noise_const;         /* [1,1,res,res] */
+    else if (c->noise_strength && mode == SG2_NOISE_RANDOM) {
+        nz = tensor_new(TSHAPE(x->shape[0], 1, c->res, c->res));
+        rng_normal(rng, nz->data, tensor_numel(nz), 0, 1);
     }
-    y = bias4(y, c->b, 1.0f);
-    return c->demod ? sg2_lrelu_gain(y, 1.0f) : y;
+    return mod_conv_noise(c, x, w, nz);
 }

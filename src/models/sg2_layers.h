@@ -66,4 +66,6 @@ void mod_conv_add(ModConv *c, ParamStore *ps, ParamStore *buffers, const char *n
 void mod_conv_init(ModConv *c, Rng *init);
 /* x [N,I,h,h] (h = res or res/2 when up), w [N,Wd] -> [N,O,res,res].  rng: noise draws (RANDOM mode). */
 Tensor *mod_conv(const ModConv *c, Tensor *x, Tensor *w, Sg2NoiseMode mode, Rng *rng);
+/* the same with the noise given: [N or 1,1,res,res], or NULL for none */
+Tensor *mod_conv_noise(const ModConv *c, Tensor *x, Tensor *w, Tensor *noise);
 #endif

@@ -45,9 +45,15 @@ static void sub_bw(Node *n, Tensor *g, Tensor **gin, const int *need) {
     if (need[0]) gin[0] = mg_sum_to(g, n->in[0]->ndim, n->in[0]->shape);
     if (need[1]) gin[1] = mg_sum_to(mg_neg(g), n->in[1]->ndim, n->in[1]->shape);
 }
+/* d/da = sum_to(g * b): when g and b have one shape (a was broadcast, e.g. a style [N,C,1,1] times an
+ * activation [N,C,H,W]) the product and its reduction are one pass (mg_mul_sum_to, the same numbers) */
+static Tensor *mul_grad(Tensor *g, Tensor *other, const Tensor *target) {
+    if (tensor_same_shape(g, other)) return mg_mul_sum_to(g, other, target->ndim, target->shape);
+    return mg_sum_to(mg_mul(g, other), target->ndim, target->shape);
+}
 static void mul_bw(Node *n, Tensor *g, Tensor **gin, const int *need) {
-    if (need[0]) gin[0] = mg_sum_to(mg_mul(g, n->in[1]), n->in[0]->ndim, n->in[0]->shape);
-    if (need[1]) gin[1] = mg_sum_to(mg_mul(g, n->in[0]), n->in[1]->ndim, n->in[1]->shape);
+    if (need[0]) gin[0] = mul_grad(g, n->in[1], n->in[0]);
+    if (need[1]) gin[1] = mul_grad(g, n->in[0], n->in[1]);
 }
 static void div_bw(Node *n, Tensor *g, Tensor **gin, const int *need) {
     Tensor *a = n->in[0], *b = n->in[1];

@@ -26,6 +26,10 @@ Tensor *mg_softplus(Tensor *x);                               /* log(1 + e^x), s
 Tensor *mg_relu(Tensor *x);
 Tensor *mg_leaky_relu(Tensor *x, float slope);
 Tensor *mg_mask_mul(Tensor *g, Tensor *x, float pos, float neg);   /* g * (x > 0 ? pos : neg); x is not differentiated */
+/* v * (v > 0 ? gain : slope * gain) with v = x * s + noise + b, one pass (ops/bias_act.c): x [N,C,H,W], s [N,C,1,1],
+ * noise [N or 1,1,H,W], b [C]; s, noise, b may be NULL; slope 1, gain 1: no activation.  The same numbers as
+ * mg_mul, mg_add, mg_add (b as [C,1,1]) and mg_mask_mul(v, v, gain, slope * gain), forward and backward. */
+Tensor *mg_bias_act(Tensor *x, Tensor *s, Tensor *noise, Tensor *b, float slope, float gain);
 void mg_accumulate_into(float *dst, const Tensor *g);              /* dst += g (not an op: parameter gradients) */
 
 /* ---- shape (ops/shape.c) ---- */
@@ -34,6 +38,8 @@ Tensor *mg_permute(Tensor *x, const int *perm);                /* a strided view
 Tensor *mg_contiguous(Tensor *x);
 Tensor *mg_expand(Tensor *x, int ndim, const int *shape);      /* broadcast to shape (materialised) */
 Tensor *mg_sum_to(Tensor *x, int ndim, const int *shape);      /* sum over broadcast dims: adjoint of expand */
+Tensor *mg_mul_sum_to(Tensor *a, Tensor *b, int ndim, const int *shape); /* = mg_sum_to(mg_mul(a, b)), a and b
+                                                                 of one shape; the same numbers, no product tensor */
 Tensor *mg_concat(int n, Tensor *const *xs, int axis);
 Tensor *mg_slice(Tensor *x, int axis, int start, int len);
 Tensor *mg_slice_adjoint(Tensor *g, int ndim, const int *full_shape, int axis, int start);  /* zero-pad back */

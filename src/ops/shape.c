@@ -1,5 +1,6 @@
 /* Shape ops: reshape, permute, contiguous, expand / sum_to, concat, slice.  Adjoint pairs:
- * reshape<->reshape, permute<->inverse permute, expand<->sum_to, slice<->slice_adjoint. */
+ * reshape<->reshape, permute<->inverse permute, expand<->sum_to, slice<->slice_adjoint; mul_sum_to is
+ * sum_to of a product, fused. */
 #include "ops/ops.h"
 #include "ops/op_util.h"
 #include "kernels/elementwise.h"
@@ -88,16 +89,10 @@ static void sum_to_bw(Node *n, Tensor *g, Tensor **gin, const int *need) {
     gin[0] = mg_expand(g, n->in[0]->ndim, n->in[0]->shape);
 }
 
-Tensor *mg_sum_to(Tensor *x, int ndim, const int *shape) {
-    if (x->ndim == ndim) {
-        int same = 1;
-        for (int i = 0; i < ndim; i++) same &= x->shape[i] == shape[i];
-        if (same) return x;
-    }
+/* the 4-D axes that summing a tensor of shape sh4 (right-aligned) down to shape[ndim] reduces */
+static unsigned sum_to_axes(const Tensor *x, const int *sh4, int ndim, const int *shape) {
     MG_CHECK(ndim <= x->ndim, "sum_to %s into more dims", tensor_shape_str(x));
-    Tensor *xc = mg_contiguous(x);
-    int sh4[4], t4[4];
-    to4(xc, sh4, NULL);
+    int t4[4];
     for (int i = 0; i < 4; i++) t4[i] = 1;
     for (int i = 0; i < ndim; i++) t4[4 - ndim + i] = shape[i];
     unsigned axes = 0;
@@ -105,9 +100,45 @@ Tensor *mg_sum_to(Tensor *x, int ndim, const int *shape) {
         MG_CHECK(t4[i] == sh4[i] || t4[i] == 1, "cannot sum %s to a smaller shape", tensor_shape_str(x));
         if (t4[i] == 1 && sh4[i] != 1) axes |= 1u << i;
     }
+    return axes;
+}
+
+static int has_shape(const Tensor *x, int ndim, const int *shape) {
+    if (x->ndim != ndim) return 0;
+    for (int i = 0; i < ndim; i++) if (x->shape[i] != shape[i]) return 0;
+    return 1;
+}
+
+Tensor *mg_sum_to(Tensor *x, int ndim, const int *shape) {
+    if (has_shape(x, ndim, shape)) return x;
+    Tensor *xc = mg_contiguous(x);
+    int sh4[4];
+    to4(xc, sh4, NULL);
+    unsigned axes = sum_to_axes(x, sh4, ndim, shape);
     Tensor *y = tensor_new(ndim, shape);
     KERNEL(x->dev, reduce_sum)(sh4, axes, xc->data, y->data);
     ad_record("sum_to", y, 1, &xc, sum_to_bw);
+    return y;
+}
+
+/* ---- mul_sum_to: sum_to(a * b) without the product tensor ---- */
+static void mul_sum_to_bw(Node *n, Tensor *g, Tensor **gin, const int *need) {
+    /* g [shape] broadcasts against the full-size operands: d/da = g * b, d/db = g * a */
+    if (need[0]) gin[0] = mg_mul(g, n->in[1]);
+    if (need[1]) gin[1] = mg_mul(g, n->in[0]);
+}
+
+Tensor *mg_mul_sum_to(Tensor *a, Tensor *b, int ndim, const int *shape) {
+    MG_CHECK(tensor_same_shape(a, b), "mul_sum_to of %s and %s (same shapes only)", tensor_shape_str(a),
+             tensor_shape_str(b));
+    if (has_shape(a, ndim, shape)) return mg_mul(a, b);
+    Tensor *ac = mg_contiguous(a), *bc = mg_contiguous(b);
+    int sh4[4];
+    to4(ac, sh4, NULL);
+    unsigned axes = sum_to_axes(a, sh4, ndim, shape);
+    Tensor *y = tensor_new(ndim, shape);
+    KERNEL(a->dev, reduce_sum_prod)(sh4, axes, ac->data, bc->data, y->data);
+    ad_record("mul_sum_to", y, 2, (Tensor *[]){ac, bc}, mul_sum_to_bw);
     return y;
 }
 

@@ -1,14 +1,23 @@
 #include "kernels/reduce.h"
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
+
+typedef float v16f __attribute__((vector_size(64)));   /* GCC/Clang vector: lanewise, so portable */
 
 #define BLOCK 4096   /* partial sums over fixed blocks: same result for any thread count */
 
-static double sum_contig(const float *x, size_t n) {
+/* x[i], or x[i] * y[i] rounded to float when y is given: the product reduction reads exactly the values that
+ * mg_mul would have written, so it sums the same numbers in the same order (the Makefile compiles this file
+ * without floating-point contraction, so no product is fused into an addition).  y is a constant NULL or not
+ * in each caller of reduce_impl, so the compiler keeps two specialised copies. */
+#define VAL(x, y, i) ((y) ? (float)((x)[i] * (y)[i]) : (x)[i])
+
+static inline double sum_contig(const float *x, const float *y, size_t n) {
     size_t nb = (n + BLOCK - 1) / BLOCK;
     double total = 0;
     if (nb <= 1) {
-        for (size_t i = 0; i < n; i++) total += x[i];
+        for (size_t i = 0; i < n; i++) total += VAL(x, y, i);
         return total;
     }
     double part[nb];
@@ -16,19 +25,20 @@ static double sum_contig(const float *x, size_t n) {
     for (size_t b = 0; b < nb; b++) {
         size_t lo = b * BLOCK, hi = lo + BLOCK < n ? lo + BLOCK : n;
         double s = 0;
-        for (size_t i = lo; i < hi; i++) s += x[i];
+        for (size_t i = lo; i < hi; i++) s += VAL(x, y, i);
         part[b] = s;
     }
     for (size_t b = 0; b < nb; b++) total += part[b];
     return total;
 }
 
-void cpu_reduce_sum(const int *sh, unsigned axes, const float *x, float *out) {
+static inline __attribute__((always_inline)) void reduce_impl(const int *sh, unsigned axes, const float *x, const float *y,
+                                                              float *out) {
     int osh[4];
     for (int i = 0; i < 4; i++) osh[i] = (axes >> i & 1) ? 1 : sh[i];
     size_t in_total = (size_t)sh[0] * sh[1] * sh[2] * sh[3];
     size_t out_total = (size_t)osh[0] * osh[1] * osh[2] * osh[3];
-    if (out_total == 1) { out[0] = (float)sum_contig(x, in_total); return; }
+    if (out_total == 1) { out[0] = (float)sum_contig(x, y, in_total); return; }
     size_t st[4] = {(size_t)sh[1] * sh[2] * sh[3], (size_t)sh[2] * sh[3], (size_t)sh[3], 1};
     /* trailing dims all reduced and contiguous: each output is a sum of one contiguous run */
     int last_kept = -1;
@@ -40,8 +50,8 @@ void cpu_reduce_sum(const int *sh, unsigned axes, const float *x, float *out) {
 #pragma omp parallel for schedule(static) if (in_total > 32768)
         for (size_t o = 0; o < out_total; o++) {
             double s = 0;
-            const float *p = x + o * run;
-            for (size_t i = 0; i < run; i++) s += p[i];
+            const size_t off = o * run;
+            for (size_t i = 0; i < run; i++) s += VAL(x, y, off + i);
             out[o] = (float)s;
         }
         return;
@@ -63,8 +73,8 @@ void cpu_reduce_sum(const int *sh, unsigned axes, const float *x, float *out) {
                 size_t b1 = b0 + 256 < B ? b0 + 256 : B;
                 double acc[256] = {0};
                 for (size_t a = 0; a < A; a++) {
-                    const float *p = x + a * B;
-                    for (size_t b = b0; b < b1; b++) acc[b - b0] += p[b];
+                    const size_t off = a * B;
+                    for (size_t b = b0; b < b1; b++) acc[b - b0] += VAL(x, y, off + b);
                 }
                 for (size_t b = b0; b < b1; b++) out[b] = (float)acc[b - b0];
             }
@@ -74,10 +84,18 @@ void cpu_reduce_sum(const int *sh, unsigned axes, const float *x, float *out) {
         for (size_t b = 0; b < B; b++) {
             double sum = 0;
             for (size_t a = 0; a < A; a++) {
-                const float *p = x + (a * B + b) * C;
+                const size_t off = (a * B + b) * C;
+                v16f lane = {0};                  /* 16 running sums, added up in a fixed order */
+                size_t c = 0;
+                for (; c + 16 <= C; c += 16) {
+                    v16f u, w;
+                    memcpy(&u, x + off + c, sizeof u);
+                    if (y) { memcpy(&w, y + off + c, sizeof w); u = u * w; }
+                    lane += u;
+                }
                 float s4 = 0;
-#pragma omp simd reduction(+ : s4)
-                for (size_t c = 0; c < C; c++) s4 += p[c];
+                for (int j = 0; j < 16; j++) s4 += lane[j];
+                for (; c < C; c++) s4 += VAL(x, y, off + c);
                 sum += s4;
             }
             out[b] = (float)sum;
@@ -103,8 +121,8 @@ void cpu_reduce_sum(const int *sh, unsigned axes, const float *x, float *out) {
             size_t a = t / runs, c0 = (t % runs) * 256, c1 = c0 + 256 < C ? c0 + 256 : C;
             double acc[256] = {0};
             for (size_t b = 0; b < B; b++) {
-                const float *p = x + (a * B + b) * C;
-                for (size_t c = c0; c < c1; c++) acc[c - c0] += p[c];
+                const size_t off = (a * B + b) * C;
+                for (size_t c = c0; c < c1; c++) acc[c - c0] += VAL(x, y, off + c);
             }
             for (size_t c = c0; c < c1; c++) out[a * C + c] = (float)acc[c - c0];
         }
@@ -122,11 +140,17 @@ void cpu_reduce_sum(const int *sh, unsigned axes, const float *x, float *out) {
         for (int a = lo[0]; a < hi[0]; a++)
             for (int b = lo[1]; b < hi[1]; b++)
                 for (int c = lo[2]; c < hi[2]; c++) {
-                    const float *p = x + a * st[0] + b * st[1] + c * st[2];
-                    for (int d = lo[3]; d < hi[3]; d++) s += p[d];
+                    const size_t off = a * st[0] + b * st[1] + c * st[2];
+                    for (int d = lo[3]; d < hi[3]; d++) s += VAL(x, y, off + d);
                 }
         out[o] = (float)s;
     }
+}
+
+void cpu_reduce_sum(const int *sh, unsigned axes, const float *x, float *out) { reduce_impl(sh, axes, x, NULL, out); }
+
+void cpu_reduce_sum_prod(const int *sh, unsigned axes, const float *x, const float *y, float *out) {
+    reduce_impl(sh, axes, x, y, out);
 }
 
 void cpu_logsumexp_rows(long rows, int n, const float *x, float *y) {

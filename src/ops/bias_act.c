@@ -1,0 +1,42 @@
+/* The epilogue of a StyleGAN2 layer as one op: act(x * s + noise + b) * gain in one memory pass instead of
+ * four (kernels/bias_act.h).  Its backward is written with ops (so it differentiates again, for R1 and path
+ * length) and is the backward of the separate ops, term by term: the same numbers. */
+#include "ops/ops.h"
+#include "ops/op_util.h"
+#include "kernels/bias_act.h"
+
+enum { IN_X, IN_S, IN_NOISE, IN_B };
+
+static void bias_act_bw(Node *n, Tensor *g, Tensor **gin, const int *need) {
+    Tensor *x = n->in[IN_X], *s = n->in[IN_S], *noise = n->in[IN_NOISE], *b = n->in[IN_B];
+    const float slope = n->f[0], gain = n->f[1];
+    /* the activation's gradient: out > 0 exactly where its input is (gain > 0) */
+    Tensor *t = slope == 1.0f && gain == 1.0f ? g : mg_mask_mul(g, n->out, gain, slope * gain);   /* [N,C,H,W] */
+    if (need[IN_X]) gin[IN_X] = s ? mg_mul(t, s) : t;
+    if (s && need[IN_S]) gin[IN_S] = mg_mul_sum_to(t, x, s->ndim, s->shape);                     /* [N,C,1,1] */
+    if (noise && need[IN_NOISE]) gin[IN_NOISE] = mg_sum_to(t, noise->ndim, noise->shape);        /* [N|1,1,H,W] */
+    if (b && need[IN_B]) gin[IN_B] = mg_reshape(mg_sum_to(t, TSHAPE(b->shape[0], 1, 1)), TSHAPE(b->shape[0]));
+}
+
+Tensor *mg_bias_act(Tensor *x, Tensor *s, Tensor *noise, Tensor *b, float slope, float gain) {
+    MG_CHECK(x->ndim == 4, "bias_act of %s (wants [N,C,H,W])", tensor_shape_str(x));
+    const int N = x->shape[0], C = x->shape[1], Hh = x->shape[2], W = x->shape[3];
+    MG_CHECK(!s || (s->ndim == 4 && s->shape[0] == N && s->shape[1] == C && s->shape[2] == 1 && s->shape[3] == 1),
+             "bias_act: scale %s for x %s (wants [N,C,1,1])", s ? tensor_shape_str(s) : "", tensor_shape_str(x));
+    MG_CHECK(!noise || (noise->ndim == 4 && (noise->shape[0] == N || noise->shape[0] == 1) && noise->shape[1] == 1 &&
+                        noise->shape[2] == Hh && noise->shape[3] == W),
+             "bias_act: noise %s for x %s (wants [N or 1,1,H,W])", noise ? tensor_shape_str(noise) : "",
+             tensor_shape_str(x));
+    MG_CHECK(!b || (b->ndim == 1 && b->shape[0] == C), "bias_act: bias %s for x %s", b ? tensor_shape_str(b) : "",
+             tensor_shape_str(x));
+    MG_CHECK(gain > 0, "bias_act: gain %g (must be positive)", gain);
+    Tensor *xc = mg_contiguous(x), *sc = s ? mg_contiguous(s) : NULL, *nc = noise ? mg_contiguous(noise) : NULL;
+    Tensor *bc = b ? mg_contiguous(b) : NULL;
+    Tensor *y = new_like(x);
+    BiasAct e = {N, C, Hh * W, sc ? sc->data : NULL, nc ? nc->data : NULL, nc ? nc->shape[0] : 1,
+                 bc ? bc->data : NULL, slope, gain};
+    KERNEL(x->dev, bias_act)(&e, xc->data, y->data);
+    Node *n = ad_record("bias_act", y, 4, (Tensor *[]){xc, sc, nc, bc}, bias_act_bw);
+    if (n) { n->f[0] = slope; n->f[1] = gain; }
+    return y;
+}
