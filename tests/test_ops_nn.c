@@ -416,9 +416,10 @@ static Tensor **epi_inputs(int N, int C, int Hh, int W, const EpiCase *c, uint64
     return in;
 }
 
-/* L = sum(f(in) * R); its gradients with respect to the inputs that case c uses */
+/* L = sum(f(in) * R); its gradients with respect to the inputs that case c uses; create_graph records them
+ * (bias_act's backward then runs as separate ops, else as one fused pass) */
 static int epi_grads(Tensor *(*f)(Tensor *const *, const EpiCase *), Tensor *const *in, const EpiCase *c, Tensor **out,
-                     Tensor **g) {
+                     Tensor **g, int create_graph) {
     Tensor *y = f(in, c);
     Tensor *ins[4];
     int k = 0;
@@ -427,7 +428,7 @@ static int epi_grads(Tensor *(*f)(Tensor *const *, const EpiCase *), Tensor *con
     if (c->noise) ins[k++] = in[2];
     if (c->b) ins[k++] = in[3];
     Tensor *R = gc_weights(y, 77);
-    mg_grad(1, &y, &R, k, ins, g, 0);
+    mg_grad(1, &y, &R, k, ins, g, create_graph);
     *out = y;
     return k;
 }
@@ -445,11 +446,15 @@ TEST(bias_act_is_the_separate_ops_bitwise) {
         for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
             const EpiCase *c = &cases[k];
             Tensor **in = epi_inputs(sizes[z][0], sizes[z][1], sizes[z][2], sizes[z][3], c, 40 + 10 * k);
-            Tensor *ya, *yb, *ga[4], *gb[4];
-            int n = epi_grads(epi_fused, in, c, &ya, ga);
-            epi_grads(epi_composed, in, c, &yb, gb);
+            Tensor *ya, *yb, *yc, *ga[4], *gb[4], *gc[4];
+            int n = epi_grads(epi_fused, in, c, &ya, ga, 0);
+            epi_grads(epi_fused, in, c, &yc, gc, 1);
+            epi_grads(epi_composed, in, c, &yb, gb, 0);
             CHECK_MSG(same_bits(ya, yb), "case %zu size %zu: forward", k, z);
-            for (int i = 0; i < n; i++) CHECK_MSG(same_bits(ga[i], gb[i]), "case %zu size %zu: gradient %d", k, z, i);
+            for (int i = 0; i < n; i++) {
+                CHECK_MSG(same_bits(ga[i], gb[i]), "case %zu size %zu: gradient %d", k, z, i);
+                CHECK_MSG(same_bits(gc[i], gb[i]), "case %zu size %zu: recorded gradient %d", k, z, i);
+            }
             mg_step_reset();
         }
 }

@@ -1,13 +1,32 @@
 /* The epilogue of a StyleGAN2 layer as one op: act(x * s + noise + b) * gain in one memory pass instead of
- * four (kernels/bias_act.h).  Its backward is written with ops (so it differentiates again, for R1 and path
- * length) and is the backward of the separate ops, term by term: the same numbers. */
+ * four (kernels/bias_act.h).  Its backward is the backward of the separate ops, term by term, written with ops
+ * when it is recorded (so it differentiates again, for R1 and path length) and one fused pass otherwise: the
+ * same numbers either way. */
 #include "ops/ops.h"
 #include "ops/op_util.h"
 #include "kernels/bias_act.h"
 
 enum { IN_X, IN_S, IN_NOISE, IN_B };
 
+/* the gradients in one pass (kernels/bias_act.h), when they are not themselves recorded */
+static int fused_backward(Node *n, Tensor *g, Tensor **gin, const int *need) {
+    Tensor *x = n->in[IN_X], *s = n->in[IN_S], *noise = n->in[IN_NOISE], *b = n->in[IN_B];
+    const int N = x->shape[0], C = x->shape[1];
+    if (mg_grad_enabled() || N < 2 || C < 2 || (noise && noise->shape[0] != N)) return 0;
+    Tensor *gc = mg_contiguous(g);
+    BiasAct e = {N, C, x->shape[2] * x->shape[3], s ? s->data : NULL, noise ? noise->data : NULL, N, b ? b->data : NULL,
+                 n->f[0], n->f[1]};
+    BiasActGrads d = {0};
+    if (need[IN_X]) d.dx = (gin[IN_X] = new_like(x))->data;
+    if (s && need[IN_S]) d.ds = (gin[IN_S] = new_like(s))->data;
+    if (noise && need[IN_NOISE]) d.dnoise = (gin[IN_NOISE] = new_like(noise))->data;
+    if (b && need[IN_B]) d.db = (gin[IN_B] = new_like(b))->data;
+    KERNEL(x->dev, bias_act_backward)(&e, gc->data, n->out->data, x->data, &d);
+    return 1;
+}
+
 static void bias_act_bw(Node *n, Tensor *g, Tensor **gin, const int *need) {
+    if (fused_backward(n, g, gin, need)) return;
     Tensor *x = n->in[IN_X], *s = n->in[IN_S], *noise = n->in[IN_NOISE], *b = n->in[IN_B];
     const float slope = n->f[0], gain = n->f[1];
     /* the activation's gradient: out > 0 exactly where its input is (gain > 0) */

@@ -1,5 +1,11 @@
 #include "kernels/bias_act.h"
+#include "core/error.h"
+#include <omp.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef float v16f __attribute__((vector_size(64)));   /* as in kernels/cpu/reduce.c */
 
 /* Compiled without floating-point contraction (Makefile): every product is rounded before it is added,
  * as in the separate ops. */
@@ -38,4 +44,65 @@ void cpu_bias_act(const BiasAct *e, const float *x, float *out) {
             }
         }
     }
+}
+
+/* t for one pixel */
+static inline float act_grad(float g, float out, int act, float pos, float neg) { return act ? g * (out > 0 ? pos : neg) : g; }
+
+void cpu_bias_act_backward(const BiasAct *e, const float *g, const float *out, const float *x, BiasActGrads *d) {
+    const int N = e->N, C = e->C, P = e->P, act = e->slope != 1.0f || e->gain != 1.0f;
+    const float pos = e->gain, neg = e->slope * e->gain;
+    MG_CHECK(N > 1 && C > 1 && (!d->dnoise || e->noise_n == N), "bias_act backward: N %d, C %d, noise of %d images", N, C,
+             e->noise_n);
+    const int T = omp_get_max_threads();
+    double *acc = d->dnoise ? mg_xmalloc((size_t)T * P * sizeof(double)) : NULL;   /* per thread: dnoise of an image */
+    float *rowsum = d->db ? mg_xmalloc((size_t)N * C * sizeof(float)) : NULL;     /* per (n,c): sum_p t, lane order */
+#pragma omp parallel
+    {
+        double *a = acc ? acc + (size_t)omp_get_thread_num() * P : NULL;
+#pragma omp for schedule(static)
+        for (int n = 0; n < N; n++) {
+            if (a) memset(a, 0, (size_t)P * sizeof(double));
+            for (int c = 0; c < C; c++) {
+                const size_t r = (size_t)n * C + c, off = r * P;
+                const float *gr = g + off, *orow = out + off, *xr = x + off;
+                float *dxr = d->dx ? d->dx + off : NULL;
+                const float sc = e->s ? e->s[r] : 1.0f;
+                double dsum = 0;                       /* reduce_sum's trailing-run order: sequential, in double */
+                v16f lane = {0};                       /* reduce_sum's kept-block order: 16 lanes, then the tail */
+                int p = 0;
+                for (; p + 16 <= P; p += 16) {
+                    v16f t;
+                    for (int j = 0; j < 16; j++) t[j] = act_grad(gr[p + j], orow[p + j], act, pos, neg);
+                    if (dxr) {
+                        if (e->s) for (int j = 0; j < 16; j++) dxr[p + j] = t[j] * sc;
+                        else memcpy(dxr + p, &t, sizeof t);
+                    }
+                    if (d->ds) for (int j = 0; j < 16; j++) dsum += (float)(t[j] * xr[p + j]);
+                    if (a) for (int j = 0; j < 16; j++) a[p + j] += t[j];
+                    lane += t;
+                }
+                float s4 = 0;
+                for (int j = 0; j < 16; j++) s4 += lane[j];
+                for (; p < P; p++) {
+                    const float t = act_grad(gr[p], orow[p], act, pos, neg);
+                    if (dxr) dxr[p] = e->s ? t * sc : t;
+                    if (d->ds) dsum += (float)(t * xr[p]);
+                    if (a) a[p] += t;
+                    s4 += t;
+                }
+                if (d->ds) d->ds[r] = (float)dsum;
+                if (rowsum) rowsum[r] = s4;
+            }
+            if (a) for (int p = 0; p < P; p++) d->dnoise[(size_t)n * P + p] = (float)a[p];
+        }
+    }
+    if (d->db)
+        for (int c = 0; c < C; c++) {
+            double sum = 0;
+            for (int n = 0; n < N; n++) sum += rowsum[(size_t)n * C + c];
+            d->db[c] = (float)sum;
+        }
+    free(acc);
+    free(rowsum);
 }
