@@ -29,7 +29,7 @@ static void bias_act_bw(Node *n, Tensor *g, Tensor **gin, const int *need) {
     if (fused_backward(n, g, gin, need)) return;
     Tensor *x = n->in[IN_X], *s = n->in[IN_S], *noise = n->in[IN_NOISE], *b = n->in[IN_B];
     const float slope = n->f[0], gain = n->f[1];
-    /* the activation's gradient: out > 0 exactly where its input is (gain > 0) */
+    /* the activation's gradient: out > 0 exactly where its input is (see the check in mg_bias_act) */
     Tensor *t = slope == 1.0f && gain == 1.0f ? g : mg_mask_mul(g, n->out, gain, slope * gain);   /* [N,C,H,W] */
     if (need[IN_X]) gin[IN_X] = s ? mg_mul(t, s) : t;
     if (s && need[IN_S]) gin[IN_S] = mg_mul_sum_to(t, x, s->ndim, s->shape);                     /* [N,C,1,1] */
@@ -48,7 +48,9 @@ Tensor *mg_bias_act(Tensor *x, Tensor *s, Tensor *noise, Tensor *b, float slope,
              tensor_shape_str(x));
     MG_CHECK(!b || (b->ndim == 1 && b->shape[0] == C), "bias_act: bias %s for x %s", b ? tensor_shape_str(b) : "",
              tensor_shape_str(x));
-    MG_CHECK(gain > 0, "bias_act: gain %g (must be positive)", gain);
+    /* the backward reads the activation's mask from the output: out > 0 exactly where v > 0 needs slope >= 0 and a
+     * gain that cannot round a positive v to zero (gain >= 0.5 keeps even the smallest denormal positive) */
+    MG_CHECK(slope >= 0 && gain >= 0.5f, "bias_act: slope %g, gain %g (needs slope >= 0, gain >= 0.5)", slope, gain);
     Tensor *xc = mg_contiguous(x), *sc = s ? mg_contiguous(s) : NULL, *nc = noise ? mg_contiguous(noise) : NULL;
     Tensor *bc = b ? mg_contiguous(b) : NULL;
     Tensor *y = new_like(x);

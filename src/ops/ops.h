@@ -27,8 +27,9 @@ Tensor *mg_relu(Tensor *x);
 Tensor *mg_leaky_relu(Tensor *x, float slope);
 Tensor *mg_mask_mul(Tensor *g, Tensor *x, float pos, float neg);   /* g * (x > 0 ? pos : neg); x is not differentiated */
 /* v * (v > 0 ? gain : slope * gain) with v = x * s + noise + b, one pass (ops/bias_act.c): x [N,C,H,W], s [N,C,1,1],
- * noise [N or 1,1,H,W], b [C]; s, noise, b may be NULL; slope 1, gain 1: no activation.  The same numbers as
- * mg_mul, mg_add, mg_add (b as [C,1,1]) and mg_mask_mul(v, v, gain, slope * gain), forward and backward. */
+ * noise [N or 1,1,H,W], b [C]; s, noise, b may be NULL; slope 1, gain 1: no activation; slope >= 0, gain >= 0.5.
+ * The same numbers as mg_mul, mg_add, mg_add (b as [C,1,1]) and mg_mask_mul(v, v, gain, slope * gain), forward
+ * and backward. */
 Tensor *mg_bias_act(Tensor *x, Tensor *s, Tensor *noise, Tensor *b, float slope, float gain);
 void mg_accumulate_into(float *dst, const Tensor *g);              /* dst += g (not an op: parameter gradients) */
 
