@@ -47,6 +47,34 @@ TEST(distributions) {
     CHECK(ok && moved > 900);
 }
 
+/* the streams as defined (core/rng.h): uniform element i is word base+i, normal element i is Box-Muller on
+ * words base+2i and base+2i+1, word j is lane j%4 of Philox block j/4 - checked from an odd offset, at a size that
+ * is threaded, against philox4x32 called per word */
+TEST(draws_are_the_documented_words) {
+    enum { n = 70001 };
+    static float u[n], z[n];
+    Rng r = rng_new(99);
+    rng_u32(&r), rng_u32(&r), rng_u32(&r);                 /* counter 3: blocks straddle the elements */
+    const uint64_t base = r.counter;
+    rng_uniform(&r, u, n, -2, 3);
+    const uint64_t zbase = r.counter;
+    rng_normal(&r, z, n, 0.5f, 1.5f);
+    CHECK(r.counter == zbase + 2 * (uint64_t)n);
+    int ok_u = 1, ok_z = 1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t b[4], a2[4];
+        philox4x32(99, 0, (base + i) >> 2, b);
+        ok_u &= u[i] == -2 + 5 * ((float)(b[(base + i) & 3] >> 8) * (1.0f / 16777216.0f));
+        philox4x32(99, 0, (zbase + 2 * i) >> 2, b);
+        philox4x32(99, 0, (zbase + 2 * i + 1) >> 2, a2);
+        const uint32_t wa = b[(zbase + 2 * i) & 3], wb = a2[(zbase + 2 * i + 1) & 3];
+        const double u1 = ((wa >> 8) + 1.0) / 16777217.0, u2 = (wb >> 8) / 16777216.0;
+        ok_z &= z[i] == 0.5f + 1.5f * (float)(sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2));
+    }
+    CHECK(ok_u);
+    CHECK(ok_z);
+}
+
 TEST(same_seed_same_numbers_any_thread_count) {
     static float a[100000], b[100000];
     mg_set_threads(1);
@@ -172,6 +200,7 @@ TEST(frozen_parameters_get_no_gradient) {
 int main(void) {
     RUN(philox_known_answers);
     RUN(distributions);
+    RUN(draws_are_the_documented_words);
     RUN(same_seed_same_numbers_any_thread_count);
     RUN(deterministic_for_any_thread_count);
     RUN(arena_reuses_memory_between_steps);

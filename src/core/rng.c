@@ -1,5 +1,6 @@
 #include "core/rng.h"
 #include <math.h>
+#include <stdint.h>
 
 #define PHILOX_M0 0xD2511F53u
 #define PHILOX_M1 0xCD9E8D57u
@@ -37,25 +38,47 @@ static inline float u32_to_unit(uint32_t x) { return (float)(x >> 8) * (1.0f / 1
 
 float rng_uniform1(Rng *r) { return u32_to_unit(rng_u32(r)); }
 
+/* words of the stream in increasing order, each Philox block computed once (word_at computes a block per word) */
+typedef struct { uint64_t seed, block; uint32_t w[4]; } WordCache;
+
+static inline uint32_t cached_word(WordCache *c, uint64_t i) {
+    if (i >> 2 != c->block) { c->block = i >> 2; philox4x32(c->seed, 0, c->block, c->w); }
+    return c->w[i & 3];
+}
+
 void rng_uniform(Rng *r, float *out, size_t n, float lo, float hi) {
     const uint64_t base = r->counter, seed = r->seed;
-#pragma omp parallel for schedule(static) if (n > 65536)
-    for (size_t i = 0; i < n; i++) out[i] = lo + (hi - lo) * u32_to_unit(word_at(seed, base + i));
+#pragma omp parallel if (n > 65536)
+    {
+        WordCache c = {seed, UINT64_MAX, {0}};
+#pragma omp for schedule(static)
+        for (size_t i = 0; i < n; i++) out[i] = lo + (hi - lo) * u32_to_unit(cached_word(&c, base + i));
+    }
     r->counter += n;
 }
 
-/* Box-Muller on words (2i, 2i+1): element i uses only its own two words. */
-static float normal_at(uint64_t seed, uint64_t base, size_t i) {
-    uint32_t a = word_at(seed, base + 2 * i), b = word_at(seed, base + 2 * i + 1);
+/* Box-Muller on two words a, b: element i of a draw uses only its own two words (2i, 2i+1). */
+static float box_muller(uint32_t a, uint32_t b) {
     double u1 = ((a >> 8) + 1.0) / 16777217.0;     /* (0, 1]: log is finite */
     double u2 = (b >> 8) / 16777216.0;
     return (float)(sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2));
 }
 
+static float normal_at(uint64_t seed, uint64_t base, size_t i) {
+    return box_muller(word_at(seed, base + 2 * i), word_at(seed, base + 2 * i + 1));
+}
+
 void rng_normal(Rng *r, float *out, size_t n, float mean, float std) {
     const uint64_t base = r->counter, seed = r->seed;
-#pragma omp parallel for schedule(static) if (n > 65536)
-    for (size_t i = 0; i < n; i++) out[i] = mean + std * normal_at(seed, base, i);
+#pragma omp parallel if (n > 65536)
+    {
+        WordCache c = {seed, UINT64_MAX, {0}};
+#pragma omp for schedule(static)
+        for (size_t i = 0; i < n; i++) {
+            const uint32_t a = cached_word(&c, base + 2 * i);
+            out[i] = mean + std * box_muller(a, cached_word(&c, base + 2 * i + 1));
+        }
+    }
     r->counter += 2 * n;
 }
 
