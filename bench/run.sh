@@ -16,11 +16,12 @@
 # Environment: BUILD (build), STEPS (40), WARMUP (5), THREADS (2), BATCH (128), REPEAT (3), CLI (1),
 # PYTHON (/usr/bin/python3).  OMP_WAIT_POLICY applies to both programs (both use libgomp); it defaults to
 # passive, the policy the morphogan CLI uses, and with which PyTorch reaches its published figures here
-# (spin-waiting slows both on 2-vCPU machines, PyTorch most: see BENCHMARKS.md).
+# (spin-waiting slows both on 2-vCPU machines, PyTorch most: see BENCHMARKS.md); with GOMP_SPINCOUNT set,
+# both spin that many iterations before sleeping instead (session 8: on a quiet machine this speeds both).
 BUILD=${BUILD:-build}; STEPS=${STEPS:-40}; WARMUP=${WARMUP:-5}; THREADS=${THREADS:-2}; BATCH=${BATCH:-128}
 REPEAT=${REPEAT:-3}; PYTHON=${PYTHON:-/usr/bin/python3}; CLI=${CLI:-1}
 cd "$(dirname "$0")/.." || exit 1
-export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
+[ -n "$GOMP_SPINCOUNT" ] || export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}   # GOMP_SPINCOUNT set: spin that long, both
 [ -x "$BUILD/bench/bench_dcgan" ] || { echo "bench/run.sh: build $BUILD/bench/bench_dcgan first (make)"; exit 1; }
 [ "$CLI" = 0 ] || [ -x "$BUILD/morphogan" ] || { echo "bench/run.sh: build $BUILD/morphogan first (make), or CLI=0"; exit 1; }
 res=$(mktemp); runs=$(mktemp -d); trap 'rm -rf "$res" "$runs"' EXIT

@@ -68,7 +68,7 @@ void cpu_bias_act_backward(const BiasAct *e, const float *g, const float *out, c
                 const float *gr = g + off, *orow = out + off, *xr = x + off;
                 float *dxr = d->dx ? d->dx + off : NULL;
                 const float sc = e->s ? e->s[r] : 1.0f;
-                double dsum = 0;                       /* reduce_sum's trailing-run order: sequential, in double */
+                double ds4[4] = {0, 0, 0, 0};          /* reduce_sum's trailing-run order: p into ds4[p % 4] */
                 v16f lane = {0};                       /* reduce_sum's kept-block order: 16 lanes, then the tail */
                 int p = 0;
                 for (; p + 16 <= P; p += 16) {
@@ -78,12 +78,21 @@ void cpu_bias_act_backward(const BiasAct *e, const float *g, const float *out, c
                         if (e->s) for (int j = 0; j < 16; j++) dxr[p + j] = t[j] * sc;
                         else memcpy(dxr + p, &t, sizeof t);
                     }
-                    if (d->ds) for (int j = 0; j < 16; j++) dsum += (float)(t[j] * xr[p + j]);
+                    if (d->ds) for (int j = 0; j < 16; j++) ds4[j & 3] += (float)(t[j] * xr[p + j]);
                     if (a) for (int j = 0; j < 16; j++) a[p + j] += t[j];
                     lane += t;
                 }
                 float s4 = 0;
                 for (int j = 0; j < 16; j++) s4 += lane[j];
+                for (; p + 4 <= P; p += 4)               /* a tail of 4 or more: still four chains */
+                    for (int j = 0; j < 4; j++) {
+                        const float t = act_grad(gr[p + j], orow[p + j], act, pos, neg);
+                        if (dxr) dxr[p + j] = e->s ? t * sc : t;
+                        if (d->ds) ds4[j] += (float)(t * xr[p + j]);
+                        if (a) a[p + j] += t;
+                        s4 += t;
+                    }
+                double dsum = (ds4[0] + ds4[1]) + (ds4[2] + ds4[3]);
                 for (; p < P; p++) {
                     const float t = act_grad(gr[p], orow[p], act, pos, neg);
                     if (dxr) dxr[p] = e->s ? t * sc : t;
