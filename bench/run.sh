@@ -14,14 +14,15 @@
 # of the command); the final snapshot is written after the last row and is excluded.  A second table gives the
 # command's medians against the same PyTorch runs.
 # Environment: BUILD (build), STEPS (40), WARMUP (5), THREADS (2), BATCH (128), REPEAT (3), CLI (1),
-# PYTHON (/usr/bin/python3).  OMP_WAIT_POLICY applies to both programs (both use libgomp); it defaults to
-# passive, the policy the morphogan CLI uses, and with which PyTorch reaches its published figures here
-# (spin-waiting slows both on 2-vCPU machines, PyTorch most: see BENCHMARKS.md); with GOMP_SPINCOUNT set,
-# both spin that many iterations before sleeping instead (session 8: on a quiet machine this speeds both).
+# PYTHON (/usr/bin/python3), OMP_WAIT_POLICY / GOMP_SPINCOUNT (below).  Until session 8 the default was
+# passive waiting for both, which on a quiet machine slows PyTorch 1.8x and morphogan 1.15x (BENCHMARKS.md).
 BUILD=${BUILD:-build}; STEPS=${STEPS:-40}; WARMUP=${WARMUP:-5}; THREADS=${THREADS:-2}; BATCH=${BATCH:-128}
 REPEAT=${REPEAT:-3}; PYTHON=${PYTHON:-/usr/bin/python3}; CLI=${CLI:-1}
 cd "$(dirname "$0")/.." || exit 1
-[ -n "$GOMP_SPINCOUNT" ] || export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}   # GOMP_SPINCOUNT set: spin that long, both
+# Waiting policy, the same for both programs (both use libgomp): by default libgomp's own (spin 300000
+# iterations, then sleep), set explicitly because the morphogan CLI re-executes itself with passive waiting
+# when neither variable is set; OMP_WAIT_POLICY=passive or another GOMP_SPINCOUNT to compare (session 8).
+[ -n "$OMP_WAIT_POLICY" ] || [ -n "$GOMP_SPINCOUNT" ] || export GOMP_SPINCOUNT=300000
 [ -x "$BUILD/bench/bench_dcgan" ] || { echo "bench/run.sh: build $BUILD/bench/bench_dcgan first (make)"; exit 1; }
 [ "$CLI" = 0 ] || [ -x "$BUILD/morphogan" ] || { echo "bench/run.sh: build $BUILD/morphogan first (make), or CLI=0"; exit 1; }
 res=$(mktemp); runs=$(mktemp -d); trap 'rm -rf "$res" "$runs"' EXIT
@@ -41,7 +42,7 @@ cli_train() {
           printf "RESULT impl=cli loss=%s steps_per_s=%.3f images_per_s=%.1f\n", loss, s, s * b }' "$out/log.csv"
 }
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), " \
-     "load average $(cut -d' ' -f1-3 /proc/loadavg), OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}, repeat $REPEAT"
+     "load average $(cut -d' ' -f1-3 /proc/loadavg), OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}, GOMP_SPINCOUNT=${GOMP_SPINCOUNT:-unset}, repeat $REPEAT"
 for loss in bce wgan-gp; do
   r=1
   while [ "$r" -le "$REPEAT" ]; do

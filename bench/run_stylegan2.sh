@@ -2,13 +2,14 @@
 # StyleGAN2 training step at 64x64 grey, batch 32: morphogan (build/bench/bench_stylegan2) against the
 # faithful PyTorch implementation bench/torch_stylegan2.py, interleaved REPEAT times in the same run;
 # prints the medians and the ratio.  Environment: BUILD (build), STEPS (16), WARMUP (2), THREADS (2),
-# BATCH (32), REPEAT (3), PYTHON (/usr/bin/python3); OMP_WAIT_POLICY defaults to passive for both, unless
-# GOMP_SPINCOUNT is set: then both spin that many iterations before sleeping (both use libgomp; on a quiet
-# machine spinning speeds both, PyTorch more: docs/stylegan2.md, session 8).
+# BATCH (32), REPEAT (3), PYTHON (/usr/bin/python3), OMP_WAIT_POLICY / GOMP_SPINCOUNT (below).
 BUILD=${BUILD:-build}; STEPS=${STEPS:-16}; WARMUP=${WARMUP:-2}; THREADS=${THREADS:-2}; BATCH=${BATCH:-32}
 REPEAT=${REPEAT:-3}; PYTHON=${PYTHON:-/usr/bin/python3}
 cd "$(dirname "$0")/.." || exit 1
-[ -n "$GOMP_SPINCOUNT" ] || export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}   # GOMP_SPINCOUNT set: spin that long, both
+# Waiting policy, the same for both programs (both use libgomp): by default libgomp's own (spin 300000
+# iterations, then sleep), set explicitly because the morphogan CLI re-executes itself with passive waiting
+# when neither variable is set; OMP_WAIT_POLICY=passive or another GOMP_SPINCOUNT to compare (session 8).
+[ -n "$OMP_WAIT_POLICY" ] || [ -n "$GOMP_SPINCOUNT" ] || export GOMP_SPINCOUNT=300000
 [ -x "$BUILD/bench/bench_stylegan2" ] || { echo "bench/run_stylegan2.sh: build $BUILD/bench/bench_stylegan2 first (make)"; exit 1; }
 res=$(mktemp); trap 'rm -f "$res"' EXIT
 echo "== stylegan2 step, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), repeat $REPEAT, OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset} GOMP_SPINCOUNT=${GOMP_SPINCOUNT:-unset}"
