@@ -441,8 +441,8 @@ TEST(bias_act_is_the_separate_ops_bitwise) {
     const EpiCase cases[] = {{1, 2, 1, 0.2f, 1.41421356237f}, {1, 1, 1, 0.2f, 1.41421356237f},
                              {0, 0, 1, 0.2f, 1.41421356237f * 0.70710678f}, {0, 0, 1, 1, 1}, {1, 0, 0, 1, 1},
                              {0, 2, 0, 0.2f, 1}};
-    const int sizes[][4] = {{3, 4, 9, 7}, {4, 8, 32, 40}};        /* the second is threaded (40960 elements) */
-    for (size_t z = 0; z < 2; z++)
+    const int sizes[][4] = {{3, 4, 9, 7}, {4, 8, 32, 40}, {5, 3, 1, 1}};   /* threaded (40960 elements); one pixel */
+    for (size_t z = 0; z < 3; z++)
         for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
             const EpiCase *c = &cases[k];
             Tensor **in = epi_inputs(sizes[z][0], sizes[z][1], sizes[z][2], sizes[z][3], c, 40 + 10 * k);

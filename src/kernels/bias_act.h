@@ -17,7 +17,7 @@ typedef struct {
 
 void cpu_bias_act(const BiasAct *e, const float *x, float *out);
 
-/* Its gradients from g = dL/dout in one pass, for N > 1 and C > 1 and noise of N images (the caller keeps the
+/* Its gradients from g = dL/dout in one pass, for N > 1, C > 1, P > 1 and noise of N images (the caller keeps the
  * separate ops otherwise): t = g * (out > 0 ? gain : slope * gain) (g itself for slope 1, gain 1);
  * dx = t * s (t without s) [N,C,P]; ds[n,c] = sum_p t x [N,C]; dnoise[n,p] = sum_c t [N,P]; db[c] = sum t [C].
  * Each sum is formed in the order and precision of the reduction kernel (kernels/reduce.h) on the separate

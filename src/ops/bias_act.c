@@ -12,9 +12,11 @@ enum { IN_X, IN_S, IN_NOISE, IN_B };
 static int fused_backward(Node *n, Tensor *g, Tensor **gin, const int *need) {
     Tensor *x = n->in[IN_X], *s = n->in[IN_S], *noise = n->in[IN_NOISE], *b = n->in[IN_B];
     const int N = x->shape[0], C = x->shape[1];
-    if (mg_grad_enabled() || N < 2 || C < 2 || (noise && noise->shape[0] != N)) return 0;
+    /* the shapes whose separate-op sums the kernel reproduces (one pixel would sum the noise gradient another way) */
+    const int P = x->shape[2] * x->shape[3];
+    if (mg_grad_enabled() || N < 2 || C < 2 || P < 2 || (noise && noise->shape[0] != N)) return 0;
     Tensor *gc = mg_contiguous(g);
-    BiasAct e = {N, C, x->shape[2] * x->shape[3], s ? s->data : NULL, noise ? noise->data : NULL, N, b ? b->data : NULL,
+    BiasAct e = {N, C, P, s ? s->data : NULL, noise ? noise->data : NULL, N, b ? b->data : NULL,
                  n->f[0], n->f[1]};
     BiasActGrads d = {0};
     if (need[IN_X]) d.dx = (gin[IN_X] = new_like(x))->data;
