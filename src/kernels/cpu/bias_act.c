@@ -47,13 +47,15 @@ void cpu_bias_act(const BiasAct *e, const float *x, float *out) {
 }
 
 /* t for one pixel */
-static inline float act_grad(float g, float out, int act, float pos, float neg) { return act ? g * (out > 0 ? pos : neg) : g; }
+static inline float act_grad(float g, float out, int act, float pos, float neg) {
+    return act ? g * (out > 0 ? pos : neg) : g;
+}
 
 void cpu_bias_act_backward(const BiasAct *e, const float *g, const float *out, const float *x, BiasActGrads *d) {
     const int N = e->N, C = e->C, P = e->P, act = e->slope != 1.0f || e->gain != 1.0f;
     const float pos = e->gain, neg = e->slope * e->gain;
-    MG_CHECK(N > 1 && C > 1 && (!d->dnoise || e->noise_n == N), "bias_act backward: N %d, C %d, noise of %d images", N, C,
-             e->noise_n);
+    MG_CHECK(N > 1 && C > 1 && P > 1 && (!d->dnoise || e->noise_n == N),
+             "bias_act backward: N %d, C %d, P %d, noise of %d images", N, C, P, e->noise_n);
     const int T = omp_get_max_threads();
     double *acc = d->dnoise ? mg_xmalloc((size_t)T * P * sizeof(double)) : NULL;   /* per thread: dnoise of an image */
     float *rowsum = d->db ? mg_xmalloc((size_t)N * C * sizeof(float)) : NULL;     /* per (n,c): sum_p t, lane order */
