@@ -21,9 +21,13 @@ void cpu_bias_act(const BiasAct *e, const float *x, float *out);
  * separate ops otherwise): t = g * (out > 0 ? gain : slope * gain) (g itself for slope 1, gain 1);
  * dx = t * s (t without s) [N,C,P]; ds[n,c] = sum_p t x [N,C]; dnoise[n,p] = sum_c t [N,P]; db[c] = sum t [C].
  * Each sum is formed in the order and precision of the reduction kernel (kernels/reduce.h) on the separate
- * ops' tensors, so the results are bitwise theirs.  Outputs that are NULL are not computed. */
+ * ops' tensors, so the results are bitwise theirs.  Outputs that are NULL are not computed; the caller
+ * gives the scratch (no allocation in the training loop). */
 typedef struct {
     float *dx, *ds, *dnoise, *db;
+    double *noise_acc;          /* scratch with dnoise: [threads, P] */
+    float *row_sums;            /* scratch with db: [N, C] */
+    int threads;                /* threads noise_acc has room for (at least the kernel's) */
 } BiasActGrads;
 void cpu_bias_act_backward(const BiasAct *e, const float *g, const float *out, const float *x, BiasActGrads *d);
 #endif

@@ -5,6 +5,7 @@
 #include "ops/ops.h"
 #include "ops/op_util.h"
 #include "kernels/bias_act.h"
+#include <omp.h>
 
 enum { IN_X, IN_S, IN_NOISE, IN_B };
 
@@ -21,8 +22,15 @@ static int fused_backward(Node *n, Tensor *g, Tensor **gin, const int *need) {
     BiasActGrads d = {0};
     if (need[IN_X]) d.dx = (gin[IN_X] = new_like(x))->data;
     if (s && need[IN_S]) d.ds = (gin[IN_S] = new_like(s))->data;
-    if (noise && need[IN_NOISE]) d.dnoise = (gin[IN_NOISE] = new_like(noise))->data;
-    if (b && need[IN_B]) d.db = (gin[IN_B] = new_like(b))->data;
+    if (noise && need[IN_NOISE]) {
+        d.dnoise = (gin[IN_NOISE] = new_like(noise))->data;
+        d.threads = omp_get_max_threads();
+        d.noise_acc = arena_alloc(tensor_arena(), (size_t)d.threads * P * sizeof(double));
+    }
+    if (b && need[IN_B]) {
+        d.db = (gin[IN_B] = new_like(b))->data;
+        d.row_sums = arena_alloc(tensor_arena(), (size_t)N * C * sizeof(float));
+    }
     KERNEL(x->dev, bias_act_backward)(&e, gc->data, n->out->data, x->data, &d);
     return 1;
 }

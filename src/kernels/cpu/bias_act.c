@@ -1,11 +1,9 @@
 #include "kernels/bias_act.h"
+#include "kernels/cpu/sum_order.h"
 #include "core/error.h"
 #include <omp.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
-
-typedef float v16f __attribute__((vector_size(64)));   /* as in kernels/cpu/reduce.c */
 
 /* Compiled without floating-point contraction (Makefile): every product is rounded before it is added,
  * as in the separate ops. */
@@ -56,9 +54,10 @@ void cpu_bias_act_backward(const BiasAct *e, const float *g, const float *out, c
     const float pos = e->gain, neg = e->slope * e->gain;
     MG_CHECK(N > 1 && C > 1 && P > 1 && (!d->dnoise || e->noise_n == N),
              "bias_act backward: N %d, C %d, P %d, noise of %d images", N, C, P, e->noise_n);
-    const int T = omp_get_max_threads();
-    double *acc = d->dnoise ? mg_xmalloc((size_t)T * P * sizeof(double)) : NULL;   /* per thread: dnoise of an image */
-    float *rowsum = d->db ? mg_xmalloc((size_t)N * C * sizeof(float)) : NULL;     /* per (n,c): sum_p t, lane order */
+    MG_CHECK(!d->dnoise || omp_get_max_threads() <= d->threads, "bias_act backward: scratch for %d threads, %d running",
+             d->threads, omp_get_max_threads());
+    double *acc = d->dnoise ? d->noise_acc : NULL;                 /* per thread: dnoise of an image, in double */
+    float *rowsum = d->db ? d->row_sums : NULL;                    /* per (n,c): sum_p t in lane order */
 #pragma omp parallel
     {
         double *a = acc ? acc + (size_t)omp_get_thread_num() * P : NULL;
@@ -70,8 +69,8 @@ void cpu_bias_act_backward(const BiasAct *e, const float *g, const float *out, c
                 const float *gr = g + off, *orow = out + off, *xr = x + off;
                 float *dxr = d->dx ? d->dx + off : NULL;
                 const float sc = e->s ? e->s[r] : 1.0f;
-                double ds4[4] = {0, 0, 0, 0};          /* reduce_sum's trailing-run order: p into ds4[p % 4] */
-                v16f lane = {0};                       /* reduce_sum's kept-block order: 16 lanes, then the tail */
+                double ds4[4] = {0, 0, 0, 0};          /* trailing-run order (kernels/cpu/sum_order.h) */
+                v16f lane = {0};                       /* kept-block order (kernels/cpu/sum_order.h) */
                 int p = 0;
                 for (; p + 16 <= P; p += 16) {
                     v16f t;
@@ -84,8 +83,7 @@ void cpu_bias_act_backward(const BiasAct *e, const float *g, const float *out, c
                     if (a) for (int j = 0; j < 16; j++) a[p + j] += t[j];
                     lane += t;
                 }
-                float s4 = 0;
-                for (int j = 0; j < 16; j++) s4 += lane[j];
+                float s4 = lanes_total(lane);
                 for (; p + 4 <= P; p += 4)               /* a tail of 4 or more: still four chains */
                     for (int j = 0; j < 4; j++) {
                         const float t = act_grad(gr[p + j], orow[p + j], act, pos, neg);
@@ -94,7 +92,7 @@ void cpu_bias_act_backward(const BiasAct *e, const float *g, const float *out, c
                         if (a) a[p + j] += t;
                         s4 += t;
                     }
-                double dsum = (ds4[0] + ds4[1]) + (ds4[2] + ds4[3]);
+                double dsum = chains_total(ds4);
                 for (; p < P; p++) {
                     const float t = act_grad(gr[p], orow[p], act, pos, neg);
                     if (dxr) dxr[p] = e->s ? t * sc : t;
@@ -114,6 +112,4 @@ void cpu_bias_act_backward(const BiasAct *e, const float *g, const float *out, c
             for (int n = 0; n < N; n++) sum += rowsum[(size_t)n * C + c];
             d->db[c] = (float)sum;
         }
-    free(acc);
-    free(rowsum);
 }

@@ -1,9 +1,8 @@
 #include "kernels/reduce.h"
+#include "kernels/cpu/sum_order.h"
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
-
-typedef float v16f __attribute__((vector_size(64)));   /* GCC/Clang vector: lanewise, so portable */
 
 #define BLOCK 4096   /* partial sums over fixed blocks: same result for any thread count */
 
@@ -50,11 +49,11 @@ static inline __attribute__((always_inline)) void reduce_impl(const int *sh, uns
 #pragma omp parallel for schedule(static) if (in_total > 32768)
         for (size_t o = 0; o < out_total; o++) {
             const size_t off = o * run;
-            double s4[4] = {0, 0, 0, 0};          /* element i into s4[i % 4]: four chains, not one */
+            double s4[4] = {0, 0, 0, 0};          /* four chains, not one (kernels/cpu/sum_order.h) */
             size_t i = 0;
             for (; i + 4 <= run; i += 4)
                 for (int j = 0; j < 4; j++) s4[j] += VAL(x, y, off + i + j);
-            double s = (s4[0] + s4[1]) + (s4[2] + s4[3]);
+            double s = chains_total(s4);
             for (; i < run; i++) s += VAL(x, y, off + i);
             out[o] = (float)s;
         }
@@ -89,7 +88,7 @@ static inline __attribute__((always_inline)) void reduce_impl(const int *sh, uns
             double sum = 0;
             for (size_t a = 0; a < A; a++) {
                 const size_t off = (a * B + b) * C;
-                v16f lane = {0};                  /* 16 running sums, added up in a fixed order */
+                v16f lane = {0};                  /* 16 running sums (kernels/cpu/sum_order.h) */
                 size_t c = 0;
                 for (; c + 16 <= C; c += 16) {
                     v16f u, w;
@@ -97,8 +96,7 @@ static inline __attribute__((always_inline)) void reduce_impl(const int *sh, uns
                     if (y) { memcpy(&w, y + off + c, sizeof w); u = u * w; }
                     lane += u;
                 }
-                float s4 = 0;
-                for (int j = 0; j < 16; j++) s4 += lane[j];
+                float s4 = lanes_total(lane);
                 for (; c < C; c++) s4 += VAL(x, y, off + c);
                 sum += s4;
             }

@@ -33,29 +33,30 @@ static inline float at(const float *row, int W, int j) { return (unsigned)j < (u
 /* r[k][t] = (d B)[k] for the 4 columns d_q[t] = row[2 (s0 + t) - 1 + q] of ns tiles (zeros outside [0, W)).
  * The tiles that read inside the row load it directly (no copy into a buffer: a vector store followed by
  * overlapping stride-2 loads of the same bytes stalls store forwarding); the edge tiles test each index. */
+static inline void tile_row(float d0, float d1, float d2, float d3, float r[4][SEG], int t) {   /* (d B) of one tile */
+    r[0][t] = d0 - d2;
+    r[1][t] = d1 + d2;
+    r[2][t] = d2 - d1;
+    r[3][t] = d1 - d3;
+}
+
+static void edge_tile(const float *row, int W, int s0, int t, float r[4][SEG]) {
+    const int j = 2 * (s0 + t) - 1;
+    tile_row(at(row, W, j), at(row, W, j + 1), at(row, W, j + 2), at(row, W, j + 3), r, t);
+}
+
 static void row_transform(const float *row, int W, int s0, int ns, float r[4][SEG]) {
     const int last = W >= 3 ? (W - 3) / 2 : -1;               /* the last tile whose 4 columns are inside */
-    int lo = s0 >= 1 ? 0 : 1 - s0, hi = last - s0 + 1;
+    int lo = s0 >= 1 ? 0 : 1 - s0, hi = last - s0 + 1;       /* tiles lo .. hi-1 read inside the row */
     if (lo > ns) lo = ns;
     if (hi > ns) hi = ns;
     if (hi < lo) hi = lo;
-    for (int t = 0; t < ns; t++) {                          /* edge tiles: t < lo, t >= hi */
-        if (t == lo) t = hi;
-        if (t >= ns) break;
-        const int j = 2 * (s0 + t) - 1;
-        const float d0 = at(row, W, j), d1 = at(row, W, j + 1), d2 = at(row, W, j + 2), d3 = at(row, W, j + 3);
-        r[0][t] = d0 - d2;
-        r[1][t] = d1 + d2;
-        r[2][t] = d2 - d1;
-        r[3][t] = d1 - d3;
-    }
+    for (int t = 0; t < lo; t++) edge_tile(row, W, s0, t, r);
     for (int t = lo; t < hi; t++) {
         const float *d = row + 2 * (s0 + t) - 1;
-        r[0][t] = d[0] - d[2];
-        r[1][t] = d[1] + d[2];
-        r[2][t] = d[2] - d[1];
-        r[3][t] = d[1] - d[3];
+        tile_row(d[0], d[1], d[2], d[3], r, t);
     }
+    for (int t = hi; t < ns; t++) edge_tile(row, W, s0, t, r);
 }
 
 /* v_i[t] = (B^T (r_0 .. r_3))_i[t]: the input transform's second half (B^T over the tile's 4 rows), for
