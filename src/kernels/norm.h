@@ -5,8 +5,9 @@
  *   batch norm    [N,C,H,W]: outer = N, G = C,   S = H*W   (statistics over N,H,W per channel)
  *   instance norm [N,C,H,W]: outer = 1, G = N*C, S = H*W   (statistics over H,W per (n,c))
  * gamma/beta have gC entries; group c uses gamma[c % gC] (gC = C in both cases).  gamma or beta
- * NULL: 1 / 0.  Statistics are accumulated in double, groups are spread over threads, and each
- * group's sums run in a fixed order, so results do not depend on the thread count. */
+ * NULL: 1 / 0.  Statistics are accumulated in double: each run's sum, then a group's run sums in
+ * increasing o.  Runs are spread over threads in memory order; the order of every sum is fixed, so
+ * results do not depend on the thread count. */
 #ifndef MG_K_NORM_H
 #define MG_K_NORM_H
 

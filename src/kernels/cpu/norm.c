@@ -1,5 +1,9 @@
-/* Normalisation kernels: one group (channel, or (n,c) plane) per OpenMP iteration; each
- * group's statistics are double sums in a fixed order, so the thread count does not matter. */
+/* Normalisation kernels.  Layout [outer, G, S] (kernels/norm.h): G statistic groups, each made of
+ * `outer` runs of S contiguous elements.  Each pass walks the runs in memory order, spread over the
+ * threads, and writes one double sum per run into an [outer, G] table; a group's statistic then adds
+ * its runs' sums in increasing o.  So each group's sums run in a fixed order whatever the thread
+ * count, and batch norm over small planes (the course DCGAN's 3x3 to 13x13, 128 images) reads memory
+ * as one stream instead of 128 short strided runs per channel (2-3x faster in the course step). */
 #include "kernels/norm.h"
 #include "core/error.h"
 #include <math.h>
@@ -11,42 +15,62 @@ static inline const float *run_at(const float *x, int o, int G, int c, long S) {
     return x + ((size_t)o * G + c) * (size_t)S;
 }
 
+/* one run's sums, each in the order its simd reduction gives (the same code for every run) */
+static inline double run_sum(const float *p, long S) {
+    double a = 0;
+#pragma omp simd reduction(+ : a)
+    for (long i = 0; i < S; i++) a += p[i];
+    return a;
+}
+
+static inline double run_sum_sq_dev(const float *p, long S, double mu) {
+    double a = 0;
+#pragma omp simd reduction(+ : a)
+    for (long i = 0; i < S; i++) { double d = p[i] - mu; a += d * d; }
+    return a;
+}
+
+/* sum over o of part[o*G + c], in increasing o */
+static inline double fold_runs(const double *part, int outer, int G, int c) {
+    double s = 0;
+    for (int o = 0; o < outer; o++) s += part[(size_t)o * G + c];
+    return s;
+}
+
 void cpu_norm_forward(int outer, int G, long S, int gC, const float *x, const float *gamma, const float *beta,
                       float eps, float *y, float *mean, float *rstd, float *var) {
-    const long total = (long)outer * G * S;
+    const long runs = (long)outer * G, total = runs * S;
     const double M = (double)outer * S;
-#pragma omp parallel for schedule(static) if (total > PAR_MIN)
-    for (int c = 0; c < G; c++) {
-        double s = 0;
-        for (int o = 0; o < outer; o++) {
-            const float *p = run_at(x, o, G, c, S);
-            double a = 0;
-#pragma omp simd reduction(+ : a)
-            for (long i = 0; i < S; i++) a += p[i];
-            s += a;
+    double *part = mg_xmalloc(((size_t)runs + G) * sizeof *part), *mu = part + runs;  /* [outer*G], [G] */
+    float *kb = mg_xmalloc(2 * (size_t)G * sizeof *kb);                                /* [G] scale, [G] shift */
+#pragma omp parallel if (total > PAR_MIN)
+    {
+#pragma omp for schedule(static)
+        for (long r = 0; r < runs; r++) part[r] = run_sum(x + r * S, S);
+#pragma omp for schedule(static)
+        for (int c = 0; c < G; c++) mu[c] = fold_runs(part, outer, G, c) / M;
+#pragma omp for schedule(static)
+        for (long r = 0; r < runs; r++) part[r] = run_sum_sq_dev(x + r * S, S, mu[r % G]);
+#pragma omp for schedule(static)
+        for (int c = 0; c < G; c++) {
+            const double v = fold_runs(part, outer, G, c) / M, rs = 1.0 / sqrt(v + eps);
+            mean[c] = (float)mu[c];
+            rstd[c] = (float)rs;
+            if (var) var[c] = (float)v;
+            const double gm = gamma ? gamma[c % gC] : 1.0, bt = beta ? beta[c % gC] : 0.0;
+            kb[c] = (float)(rs * gm);
+            kb[G + c] = (float)(bt - mu[c] * rs * gm);
         }
-        const double mu = s / M;
-        double q = 0;
-        for (int o = 0; o < outer; o++) {
-            const float *p = run_at(x, o, G, c, S);
-            double a = 0;
-#pragma omp simd reduction(+ : a)
-            for (long i = 0; i < S; i++) { double d = p[i] - mu; a += d * d; }
-            q += a;
-        }
-        const double v = q / M, r = 1.0 / sqrt(v + eps);
-        mean[c] = (float)mu;
-        rstd[c] = (float)r;
-        if (var) var[c] = (float)v;
-        const double gm = gamma ? gamma[c % gC] : 1.0, bt = beta ? beta[c % gC] : 0.0;
-        const float k = (float)(r * gm), b = (float)(bt - mu * r * gm);
-        for (int o = 0; o < outer; o++) {
-            const float *p = run_at(x, o, G, c, S);
-            float *py = y + (p - x);
+#pragma omp for schedule(static)
+        for (long r = 0; r < runs; r++) {
+            const float *p = x + r * S, k = kb[r % G], b = kb[G + r % G];
+            float *py = y + r * S;
 #pragma omp simd
             for (long i = 0; i < S; i++) py[i] = p[i] * k + b;
         }
     }
+    free(kb);
+    free(part);
 }
 
 void cpu_norm_apply(int outer, int G, long S, int gC, const float *x, const float *mean, const float *rstd,
@@ -75,37 +99,50 @@ static void fold_groups(int G, int gC, const double *part, float *out) {
 
 void cpu_norm_backward(int outer, int G, long S, int gC, const float *x, const float *g, const float *mean,
                        const float *rstd, const float *gamma, float *gx, float *ggamma, float *gbeta) {
-    const long total = (long)outer * G * S;
+    const long runs = (long)outer * G, total = runs * S;
     const double M = (double)outer * S;
-    double *sg = mg_xmalloc(2 * (size_t)G * sizeof *sg), *sgxh = sg + G;
-#pragma omp parallel for schedule(static) if (total > PAR_MIN)
-    for (int c = 0; c < G; c++) {
-        const double mu = mean[c], r = rstd[c];
-        double a1 = 0, a2 = 0;
-        for (int o = 0; o < outer; o++) {
-            const float *px = run_at(x, o, G, c, S), *pg = g + (px - x);
+    /* run sums of g and g (x - mean): [outer*G] each; per group sum(g), sum(g xhat): [G] each */
+    double *p1 = mg_xmalloc((2 * (size_t)runs + 2 * (size_t)G) * sizeof *p1), *p2 = p1 + runs;
+    double *sg = p2 + runs, *sgxh = sg + G;
+    float *abd = mg_xmalloc(3 * (size_t)G * sizeof *abd);       /* gx = A g + B x + D per group: [3, G] */
+#pragma omp parallel if (total > PAR_MIN)
+    {
+#pragma omp for schedule(static)
+        for (long r = 0; r < runs; r++) {
+            const float *px = x + r * S, *pg = g + r * S;
+            const double mu = mean[r % G];
             double b1 = 0, b2 = 0;
 #pragma omp simd reduction(+ : b1, b2)
             for (long i = 0; i < S; i++) { b1 += pg[i]; b2 += (double)pg[i] * (px[i] - mu); }
-            a1 += b1;
-            a2 += b2;
+            p1[r] = b1;
+            p2[r] = b2;
         }
-        sg[c] = a1;
-        sgxh[c] = a2 * r;                               /* sum(g * xhat) */
-        if (!gx) continue;
-        /* gx = k (g - mean(g) - xhat mean(g xhat)) = A g + B x + D, k = gamma rstd */
-        const double k = r * (gamma ? gamma[c % gC] : 1.0), mgr = a1 / M, mgx = sgxh[c] / M;
-        const float A = (float)k, B = (float)(-k * r * mgx), D = (float)(-k * mgr + k * r * mgx * mu);
-        for (int o = 0; o < outer; o++) {
-            const float *px = run_at(x, o, G, c, S), *pg = g + (px - x);
-            float *po = gx + (px - x);
+#pragma omp for schedule(static)
+        for (int c = 0; c < G; c++) {
+            const double r = rstd[c], a1 = fold_runs(p1, outer, G, c), a2 = fold_runs(p2, outer, G, c);
+            sg[c] = a1;
+            sgxh[c] = a2 * r;                               /* sum(g * xhat) */
+            /* gx = k (g - mean(g) - xhat mean(g xhat)) = A g + B x + D, k = gamma rstd */
+            const double k = r * (gamma ? gamma[c % gC] : 1.0), mgr = a1 / M, mgx = sgxh[c] / M, mu = mean[c];
+            abd[c] = (float)k;
+            abd[G + c] = (float)(-k * r * mgx);
+            abd[2 * G + c] = (float)(-k * mgr + k * r * mgx * mu);
+        }
+        if (gx) {
+#pragma omp for schedule(static)
+            for (long r = 0; r < runs; r++) {
+                const float *px = x + r * S, *pg = g + r * S;
+                const float A = abd[r % G], B = abd[G + r % G], D = abd[2 * G + r % G];
+                float *po = gx + r * S;
 #pragma omp simd
-            for (long i = 0; i < S; i++) po[i] = A * pg[i] + B * px[i] + D;
+                for (long i = 0; i < S; i++) po[i] = A * pg[i] + B * px[i] + D;
+            }
         }
     }
     if (ggamma) fold_groups(G, gC, sgxh, ggamma);
     if (gbeta) fold_groups(G, gC, sg, gbeta);
-    free(sg);
+    free(abd);
+    free(p1);
 }
 
 void cpu_norm_update_running(int C, const float *mean, const float *var, long M, float momentum,
