@@ -217,6 +217,31 @@ TEST(two_layer_critic_second_order) {
     CHECK(gradcheck2("critic", f_two_layers, NULL, 3, in, 0, 2.5e-3, 1.5e-2, 40));
 }
 
+/* A backward that needs both gradients computes them in one pass (ops/conv.c conv_pair) sharing the
+ * layout work; each must be bitwise what the op computes alone (asked for one gradient at a time).
+ * Row path (stride 2, groups 2) and column path (chunks of small images; one image per sgemm, in bands),
+ * for a convolution (dx with dw) and a transposed convolution (fwd with dw). */
+TEST(backward_pair_is_the_separate_ops_bitwise) {
+    struct { int N, Ci, H, Co, K, s, p, g, transpose; } c[] = {
+        {16, 4, 13, 6, 4, 2, 0, 1, 0}, {16, 4, 9, 6, 3, 2, 1, 2, 0}, {20, 3, 6, 5, 4, 1, 0, 1, 0}, {3, 5, 36, 4, 5, 1, 1, 1, 0},
+        {16, 6, 6, 4, 3, 2, 0, 1, 1}, {16, 4, 5, 6, 3, 2, 1, 2, 1}, {20, 6, 3, 4, 4, 1, 0, 1, 1}, {3, 4, 36, 5, 5, 1, 2, 1, 1},
+    };
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+        mg_step_reset();
+        const ConvGeom g = {c[k].s, c[k].p, 0, c[k].g};
+        Tensor *x = gc_input(TSHAPE(c[k].N, c[k].Ci, c[k].H, c[k].H), 500 + k, -1, 1);
+        Tensor *w = c[k].transpose ? gc_input(TSHAPE(c[k].Ci, c[k].Co / c[k].g, c[k].K, c[k].K), 520 + k, -1, 1)
+                                   : gc_input(TSHAPE(c[k].Co, c[k].Ci / c[k].g, c[k].K, c[k].K), 520 + k, -1, 1);
+        Tensor *y = c[k].transpose ? mg_conv_transpose2d(x, w, NULL, g) : mg_conv2d(x, w, NULL, g);
+        Tensor *gy = gc_input(y->ndim, y->shape, 540 + k, -1, 1), *both[2], *gx1, *gw1;
+        mg_grad(1, &y, &gy, 2, (Tensor *[]){x, w}, both, 0);
+        mg_grad(1, &y, &gy, 1, &x, &gx1, 0);
+        mg_grad(1, &y, &gy, 1, &w, &gw1, 0);
+        CHECK_MSG(!memcmp(both[0]->data, gx1->data, tensor_numel(x) * sizeof(float)), "case %zu: gx differs", k);
+        CHECK_MSG(!memcmp(both[1]->data, gw1->data, tensor_numel(w) * sizeof(float)), "case %zu: gw differs", k);
+    }
+}
+
 int main(void) {
     RUN(conv2d_matches_reference);
     RUN(stride1_column_path_forward_and_gradients);
@@ -226,5 +251,6 @@ int main(void) {
     RUN(winograd_path_forward_and_gradients);
     RUN(single_window_path);
     RUN(two_layer_critic_second_order);
+    RUN(backward_pair_is_the_separate_ops_bitwise);
     return test_summary();
 }
