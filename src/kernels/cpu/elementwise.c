@@ -31,15 +31,20 @@ void cpu_unary(UnaryOp op, size_t n, const float *x, float *y, float a, float b)
     }
 }
 
-static inline float bin1(BinaryOp op, float x, float y, float p, float q) {
+/* both operands dense with the output layout: one vector loop per op (a switch inside the loop would
+ * keep it scalar) */
+#define DENSE(OPEXPR)                                                               \
+    _Pragma("omp parallel for simd schedule(static) if (n > PAR_MIN)")            \
+    for (size_t i = 0; i < n; i++) { float x = a[i], y = b[i]; out[i] = (OPEXPR); }
+
+static void binary_dense(BinaryOp op, size_t n, const float *a, const float *b, float *out, float p, float q) {
     switch (op) {
-    case BIN_ADD: return x + y;
-    case BIN_SUB: return x - y;
-    case BIN_MUL: return x * y;
-    case BIN_DIV: return x / y;
-    case BIN_MASK_MUL: return x * (y > 0 ? p : q);
+    case BIN_ADD: DENSE(x + y); break;
+    case BIN_SUB: DENSE(x - y); break;
+    case BIN_MUL: DENSE(x * y); break;
+    case BIN_DIV: DENSE(x / y); break;
+    case BIN_MASK_MUL: DENSE(x * (y > 0 ? p : q)); break;
     }
-    return 0;
 }
 
 /* inner loop specialised by op and by the operands' inner strides (1 = walks, 0 = broadcast) so that it vectorises */
@@ -83,9 +88,7 @@ void cpu_binary(BinaryOp op, const int *shape, const float *a, const int *stra, 
     const int n3 = sh[3], a3 = sa[3], b3 = sb[3];
     /* fast path: both operands dense with the output layout */
     if (sh[0] == 1 && sh[1] == 1 && sh[2] == 1 && a3 == 1 && b3 == 1) {
-        const size_t n = total;
-#pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
-        for (size_t i = 0; i < n; i++) out[i] = bin1(op, a[i], b[i], p, q);
+        binary_dense(op, total, a, b, out, p, q);
         return;
     }
     const long rows = (long)sh[0] * sh[1] * sh[2];
