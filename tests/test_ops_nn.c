@@ -1,7 +1,7 @@
 /* NN ops: batch / instance norm, upsampling, average pooling, dropout, losses.  Values against
  * plain loops, gradients against finite differences (first and second order), fused kernels
  * against their plain references, fused vs composed batch-norm backward, the fused StyleGAN2 epilogue
- * (bias_act) against the separate ops, bitwise. */
+ * (bias_act) and batch norm + leaky ReLU (batch_norm_act) against the separate ops, bitwise. */
 #include "gradcheck.h"
 #include "kernels/norm.h"
 #include <omp.h>
@@ -91,11 +91,11 @@ TEST(norm_kernels_match_reference) {
             const float *gp = affine ? gm->data : NULL, *bp = affine ? bt->data : NULL;
             float *y = malloc(n * 4), *yr = malloc(n * 4), *gx = malloc(n * 4), *gxr = malloc(n * 4);
             float mean[40], rstd[40], var[40], meanr[40], rstdr[40], varr[40], gg[5], gb[5], ggr[5], gbr[5];
-            cpu_norm_forward(o, g, S, gC, x->data, gp, bp, 1e-5f, y, mean, rstd, var);
+            cpu_norm_forward(o, g, S, gC, x->data, gp, bp, 1e-5f, 0, 0, y, mean, rstd, var);
             ref_norm_forward(o, g, S, gC, x->data, gp, bp, 1e-5f, yr, meanr, rstdr, varr);
             CHECK(maxdiff(y, yr, n) < 1e-5);
             CHECK(maxdiff(mean, meanr, g) < 1e-6 && maxdiff(rstd, rstdr, g) < 1e-6 && maxdiff(var, varr, g) < 1e-5);
-            cpu_norm_backward(o, g, S, gC, x->data, gy->data, mean, rstd, gp, gx, gg, gb);
+            cpu_norm_backward(o, g, S, gC, x->data, gy->data, NULL, 0, mean, rstd, gp, gx, gg, gb);
             ref_norm_backward(o, g, S, gC, x->data, gy->data, mean, rstd, gp, gxr, ggr, gbr);
             CHECK(maxdiff(gx, gxr, n) < 1e-5);
             CHECK(maxdiff(gg, ggr, gC) < 1e-4 && maxdiff(gb, gbr, gC) < 1e-4);
@@ -120,8 +120,8 @@ TEST(norm_kernels_thread_independent) {
             omp_set_num_threads(threads[t]);
             y[t] = malloc(n * 4);
             gx[t] = malloc(n * 4);
-            cpu_norm_forward(o, G, S, C, x->data, gm->data, bt->data, 1e-5f, y[t], mean[t], rstd[t], NULL);
-            cpu_norm_backward(o, G, S, C, x->data, gy->data, mean[t], rstd[t], gm->data, gx[t], gg[t], gb[t]);
+            cpu_norm_forward(o, G, S, C, x->data, gm->data, bt->data, 1e-5f, 0, 0, y[t], mean[t], rstd[t], NULL);
+            cpu_norm_backward(o, G, S, C, x->data, gy->data, NULL, 0, mean[t], rstd[t], gm->data, gx[t], gg[t], gb[t]);
         }
         CHECK(!memcmp(y[0], y[1], n * 4) && !memcmp(gx[0], gx[1], n * 4));
         CHECK(!memcmp(mean[0], mean[1], G * 4) && !memcmp(rstd[0], rstd[1], G * 4));
@@ -470,6 +470,46 @@ TEST(bias_act_gradients_first_and_second_order) {
     }
 }
 
+/* ---------------- batch norm + leaky ReLU in one op ---------------- */
+
+typedef struct { int training; float slope; int fused; } BnaCtx;
+static Tensor *f_bna(Tensor *const *in, void *c) {
+    const BnaCtx *b = c;
+    BatchNormStats st = {NULL, NULL, 0.1f, 1e-5f};
+    return b->fused ? mg_batch_norm_act(in[0], in[1], in[2], &st, b->training, b->slope)
+                    : mg_leaky_relu(mg_batch_norm(in[0], in[1], in[2], &st, b->training), b->slope);
+}
+
+/* mg_batch_norm_act against batch norm then leaky_relu: the output, the first-order (fused kernel) and the
+ * recorded (create_graph, composed) gradients, bitwise, for ReLU and slope 0.2, small and threaded sizes */
+TEST(batch_norm_act_is_the_separate_ops_bitwise) {
+    const int sizes[][4] = {{4, 3, 3, 3}, {32, 8, 13, 13}};    /* the second runs threaded (43264 elements) */
+    const float slopes[] = {0, 0.2f};
+    for (int z = 0; z < 2; z++)
+        for (int k = 0; k < 2; k++) {
+            Tensor *in[3] = {gc_input(TSHAPE(sizes[z][0], sizes[z][1], sizes[z][2], sizes[z][3]), 90 + z, -2, 3),
+                             gc_input(TSHAPE(sizes[z][1]), 92, 0.5f, 1.5f), gc_input(TSHAPE(sizes[z][1]), 93, -1, 1)};
+            BnaCtx fused = {1, slopes[k], 1}, sep = {1, slopes[k], 0};
+            for (int create = 0; create < 2; create++) {
+                Tensor *ya = f_bna(in, &fused), *yb = f_bna(in, &sep), *ga[3], *gb[3];
+                Tensor *R = gc_weights(ya, 78);
+                mg_grad(1, &ya, &R, 3, in, ga, create);
+                mg_grad(1, &yb, &R, 3, in, gb, create);
+                CHECK_MSG(same_bits(ya, yb), "size %d slope %g: forward", z, slopes[k]);
+                for (int i = 0; i < 3; i++)
+                    CHECK_MSG(same_bits(ga[i], gb[i]), "size %d slope %g create_graph %d: gradient %d", z, slopes[k], create, i);
+            }
+            mg_step_reset();
+        }
+}
+
+TEST(batch_norm_act_gradients_first_and_second_order) {
+    BnaCtx c = {1, 0.2f, 1};
+    Tensor *in[3] = {gc_input(TSHAPE(4, 3, 3, 3), 95, -1, 2), gc_input(TSHAPE(3), 96, 0.5f, 1.5f), gc_input(TSHAPE(3), 97, -1, 1)};
+    CHECK(gradcheck("bn_act", f_bna, &c, 3, in, H / 4, TOL, 60));
+    for (int wrt = 0; wrt < 3; wrt++) CHECK_MSG(gradcheck2("bn_act", f_bna, &c, 3, in, wrt, H / 4, TOL2, 30), "wrt %d", wrt);
+}
+
 int main(void) {
     RUN(batch_norm_values_and_running_stats);
     RUN(norm_kernels_match_reference);
@@ -485,5 +525,7 @@ int main(void) {
     RUN(loss_grads);
     RUN(bias_act_is_the_separate_ops_bitwise);
     RUN(bias_act_gradients_first_and_second_order);
+    RUN(batch_norm_act_is_the_separate_ops_bitwise);
+    RUN(batch_norm_act_gradients_first_and_second_order);
     return test_summary();
 }

@@ -12,19 +12,22 @@
 #define MG_K_NORM_H
 
 /* mean[g], rstd[g] = 1/sqrt(var + eps) with the biased variance, var[g] (may be NULL);
- * y = (x - mean) * rstd * gamma + beta.  Two passes for the statistics, one for y. */
+ * y = (x - mean) * rstd * gamma + beta.  Two passes for the statistics, one for y.
+ * act != 0: y = leaky_relu(that, slope) (slope >= 0), rounded as the separate activation would. */
 void cpu_norm_forward(int outer, int G, long S, int gC, const float *x, const float *gamma, const float *beta,
-                      float eps, float *y, float *mean, float *rstd, float *var);
+                      float eps, int act, float slope, float *y, float *mean, float *rstd, float *var);
 /* y = (x - mean[g]) * rstd[g] * gamma + beta with given per-group constants */
 void cpu_norm_apply(int outer, int G, long S, int gC, const float *x, const float *mean, const float *rstd,
                     const float *gamma, const float *beta, float *y);
 /* first-order backward of cpu_norm_forward (statistics of the batch):
  *   xhat = (x - mean) rstd,  gxhat = g gamma,  M = outer*S,
+ *   with y != NULL (the forward had an activation, y its output, slope >= 0), g stands for
+ *   g * (y > 0 ? 1 : slope), the activation's backward, as that op would round it;
  *   gx = rstd (gxhat - mean(gxhat) - xhat mean(gxhat xhat))            (gx may be NULL)
  *   ggamma[c] = sum over the groups of channel c of sum(g xhat)          (may be NULL)
  *   gbeta[c]  = sum over the groups of channel c of sum(g)               (may be NULL) */
-void cpu_norm_backward(int outer, int G, long S, int gC, const float *x, const float *g, const float *mean,
-                       const float *rstd, const float *gamma, float *gx, float *ggamma, float *gbeta);
+void cpu_norm_backward(int outer, int G, long S, int gC, const float *x, const float *g, const float *y, float slope,
+                       const float *mean, const float *rstd, const float *gamma, float *gx, float *ggamma, float *gbeta);
 /* running = (1-m) running + m batch, with the unbiased variance var * M/(M-1) (M > 1) */
 void cpu_norm_update_running(int C, const float *mean, const float *var, long M, float momentum,
                              float *running_mean, float *running_var);

@@ -144,7 +144,7 @@ Tensor *dcgan_g_forward(DcganG *g, Tensor *z, int training) {
     Tensor *h = z;                                        /* [N,Z,1,1] */
     for (int i = 0; i < 3; i++) {                         /* [N,4w,3,3] -> [N,2w,6,6] -> [N,w,13,13] */
         h = mg_conv_transpose2d(h, g->w[i], g->b[i], geom[i]);
-        h = mg_relu(mg_batch_norm(h, g->gamma[i], g->beta[i], &g->bn.st[i], training));
+        h = mg_batch_norm_act(h, g->gamma[i], g->beta[i], &g->bn.st[i], training, 0);   /* ReLU */
     }
     return mg_tanh(mg_conv_transpose2d(h, g->w[3], g->b[3], geom[3]));   /* [N,1,28,28] */
 }
@@ -154,8 +154,8 @@ Tensor *dcgan_d_forward(DcganD *d, Tensor *x, int training) {
     Tensor *h = x;                                        /* [N,1,28,28] */
     for (int i = 0; i < 2; i++) {                         /* [N,d,13,13] -> [N,2d,5,5] */
         h = mg_conv2d(h, d->w[i], d->b[i], geom);
-        if (d->cfg.d_bn) h = mg_batch_norm(h, d->gamma[i], d->beta[i], &d->bn.st[i], training);
-        h = mg_leaky_relu(h, 0.2f);
+        if (d->cfg.d_bn) h = mg_batch_norm_act(h, d->gamma[i], d->beta[i], &d->bn.st[i], training, 0.2f);
+        else h = mg_leaky_relu(h, 0.2f);
     }
     return mg_conv2d(h, d->w[2], d->b[2], geom);         /* [N,1,1,1] */
 }

@@ -5,6 +5,8 @@
  *  - a plain first-order pass (recording off): the fused backward kernel;
  *  - create_graph (recording on): the same formula built from primitive ops, with mean, rstd
  *    and xhat recomputed from the input by ops, so that the gradient is itself differentiable.
+ * mg_batch_norm_act adds a leaky ReLU (slope >= 0) to batch norm in the same kernels, forward and backward,
+ * rounding as the two ops would (the same numbers, one pass less each way).
  * Batch norm in eval mode is y = x * scale + shift with per-channel constants from the running
  * statistics; its backward is written with ops (the constants are not differentiated). */
 #include "ops/ops.h"
@@ -63,8 +65,8 @@ static void norm_bw_fused(Node *n, const NormGeom *ng, Tensor *g, Tensor **gin, 
     Tensor *gx = need[0] ? new_like(x) : NULL;
     Tensor *gg = need[1] ? tensor_new(TSHAPE(ng->C)) : NULL;
     Tensor *gb = need[2] ? tensor_new(TSHAPE(ng->C)) : NULL;
-    KERNEL(x->dev, norm_backward)(ng->outer, ng->G, ng->S, ng->C, x->data, gc->data, n->aux[0]->data,
-                                  n->aux[1]->data, data_or_null(gamma), gx ? gx->data : NULL,
+    KERNEL(x->dev, norm_backward)(ng->outer, ng->G, ng->S, ng->C, x->data, gc->data, n->p[1] ? n->out->data : NULL,
+                                  n->f[1], n->aux[0]->data, n->aux[1]->data, data_or_null(gamma), gx ? gx->data : NULL,
                                   gg ? gg->data : NULL, gb ? gb->data : NULL);
     gin[0] = gx;
     gin[1] = gg;
@@ -87,16 +89,18 @@ static void norm_bw_composed(Node *n, const NormGeom *ng, Tensor *g, Tensor **gi
     if (need[2]) gin[2] = mg_sum(g, ng->chan_axes, 0);
 }
 
+/* With an activation (p[1]) the node's output y is leaky_relu(norm, f[1]): its backward is g * (y > 0 ? 1 : slope),
+ * the same mask as from the normalised values (slope >= 0 keeps the sign), folded into the fused kernel */
 static void norm_bw(Node *n, Tensor *g, Tensor **gin, const int *need) {
     NormGeom ng = norm_geom(n->in[0], n->p[0]);
-    if (mg_grad_enabled()) norm_bw_composed(n, &ng, g, gin, need);
+    if (mg_grad_enabled()) norm_bw_composed(n, &ng, n->p[1] ? mg_mask_mul(g, n->out, 1, n->f[1]) : g, gin, need);
     else norm_bw_fused(n, &ng, g, gin, need);
 }
 
-/* normalise with the statistics of x; *mean_out (if not NULL) receives the mean [G] and
- * var [G] (if not NULL) the biased variance */
-static Tensor *norm_train(Tensor *x, Tensor *gamma, Tensor *beta, float eps, int kind, Tensor **mean_out,
-                          Tensor *var) {
+/* normalise with the statistics of x, then (act) leaky_relu with slope; *mean_out (if not NULL) receives
+ * the mean [G] and var [G] (if not NULL) the biased variance */
+static Tensor *norm_train(Tensor *x, Tensor *gamma, Tensor *beta, float eps, int kind, int act, float slope,
+                          Tensor **mean_out, Tensor *var) {
     NormGeom ng = norm_geom(x, kind);
     gamma = check_param(gamma, ng.C, "gamma", x);
     beta = check_param(beta, ng.C, "beta", x);
@@ -104,13 +108,15 @@ static Tensor *norm_train(Tensor *x, Tensor *gamma, Tensor *beta, float eps, int
     Tensor *y = new_like(xc);
     Tensor *mean = tensor_new(TSHAPE(ng.G)), *rstd = tensor_new(TSHAPE(ng.G));   /* [G] */
     KERNEL(x->dev, norm_forward)(ng.outer, ng.G, ng.S, ng.C, xc->data, data_or_null(gamma), data_or_null(beta),
-                                 eps, y->data, mean->data, rstd->data, var ? var->data : NULL);
-    Node *n = ad_record(kind == NORM_BATCH ? "batch_norm" : "instance_norm", y, 3, (Tensor *[]){xc, gamma, beta},
-                        norm_bw);
+                                 eps, act, slope, y->data, mean->data, rstd->data, var ? var->data : NULL);
+    Node *n = ad_record(kind == NORM_BATCH ? (act ? "batch_norm_act" : "batch_norm") : "instance_norm", y, 3,
+                        (Tensor *[]){xc, gamma, beta}, norm_bw);
     if (mean_out) *mean_out = mean;
     if (n) {
         n->f[0] = eps;
         n->p[0] = kind;
+        n->p[1] = act;
+        n->f[1] = slope;
         n->aux[0] = mean;
         n->aux[1] = rstd;
     }
@@ -151,19 +157,29 @@ static Tensor *bn_eval(Tensor *x, Tensor *gamma, Tensor *beta, const BatchNormSt
 
 /* ---------- public ---------- */
 
-Tensor *mg_batch_norm(Tensor *x, Tensor *gamma, Tensor *beta, BatchNormStats *st, int training) {
-    if (!training) return bn_eval(x, gamma, beta, st);
+static Tensor *batch_norm(Tensor *x, Tensor *gamma, Tensor *beta, BatchNormStats *st, int training, int act,
+                          float slope) {
+    if (!training) return act ? mg_leaky_relu(bn_eval(x, gamma, beta, st), slope) : bn_eval(x, gamma, beta, st);
     NormGeom ng = norm_geom(x, NORM_BATCH);
     int track = st && st->running_mean && st->running_var;
     Tensor *var = track ? tensor_new(TSHAPE(ng.C)) : NULL;              /* [C] biased batch variance */
     Tensor *mean = NULL;
-    Tensor *y = norm_train(x, gamma, beta, st ? st->eps : 1e-5f, NORM_BATCH, &mean, var);
+    Tensor *y = norm_train(x, gamma, beta, st ? st->eps : 1e-5f, NORM_BATCH, act, slope, &mean, var);
     if (track)
         KERNEL(x->dev, norm_update_running)(ng.C, mean->data, var->data, (long)ng.outer * ng.S, st->momentum,
                                             st->running_mean, st->running_var);
     return y;
 }
 
+Tensor *mg_batch_norm(Tensor *x, Tensor *gamma, Tensor *beta, BatchNormStats *st, int training) {
+    return batch_norm(x, gamma, beta, st, training, 0, 0);
+}
+
+Tensor *mg_batch_norm_act(Tensor *x, Tensor *gamma, Tensor *beta, BatchNormStats *st, int training, float slope) {
+    MG_CHECK(slope >= 0, "batch_norm_act: slope %g (needs >= 0)", slope);
+    return batch_norm(x, gamma, beta, st, training, 1, slope);
+}
+
 Tensor *mg_instance_norm(Tensor *x, Tensor *gamma, Tensor *beta, float eps) {
-    return norm_train(x, gamma, beta, eps, NORM_INSTANCE, NULL, NULL);
+    return norm_train(x, gamma, beta, eps, NORM_INSTANCE, 0, 0, NULL, NULL);
 }

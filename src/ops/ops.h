@@ -79,6 +79,8 @@ typedef struct BatchNormStats {
 } BatchNormStats;
 /* x[N,C,H,W] or [N,C]; gamma, beta [C] (may be NULL: no affine) */
 Tensor *mg_batch_norm(Tensor *x, Tensor *gamma, Tensor *beta, BatchNormStats *st, int training);
+/* leaky_relu(batch_norm(x), slope), slope >= 0 (0: ReLU): the same numbers as the two ops, one pass less */
+Tensor *mg_batch_norm_act(Tensor *x, Tensor *gamma, Tensor *beta, BatchNormStats *st, int training, float slope);
 Tensor *mg_instance_norm(Tensor *x, Tensor *gamma, Tensor *beta, float eps);   /* x[N,C,H,W] */
 
 /* ---- resampling (ops/resample.c) ---- */

@@ -21,7 +21,7 @@ static Tensor *g_fwd(GanModel *m, Tensor *z, int training) {
     Tensor *h = z;                                                   /* [N,Z,1,1] */
     for (int i = 0; i < d->n; i++) {                                 /* -> [N,w_i,4*2^i,4*2^i] */
         ConvGeom g = i ? (ConvGeom){2, 1, 0, 1} : (ConvGeom){1, 0, 0, 1};
-        h = mg_relu(mg_batch_norm(mg_conv_transpose2d(h, d->gw[i], NULL, g), d->gg[i], d->gb[i], &d->gbn[i], training));
+        h = mg_batch_norm_act(mg_conv_transpose2d(h, d->gw[i], NULL, g), d->gg[i], d->gb[i], &d->gbn[i], training, 0);
     }
     return mg_tanh(mg_conv_transpose2d(h, d->gw[d->n], NULL, (ConvGeom){2, 1, 0, 1}));   /* [N,C,R,R] */
 }
@@ -35,8 +35,8 @@ static Tensor *d_fwd(GanModel *m, Tensor *x, int training) {
     Tensor *h = x;                                                   /* [N,C,R,R] */
     for (int i = 0; i < d->n; i++) {                                 /* -> [N,d 2^i,R/2^(i+1),...] */
         h = mg_conv2d(h, d_weight(d, i, training), NULL, (ConvGeom){2, 1, 0, 1});
-        if (i && d->s.d_norm == 0) h = mg_batch_norm(h, d->dg[i], d->db[i], &d->dbn[i], training);
-        h = mg_leaky_relu(h, 0.2f);
+        if (i && d->s.d_norm == 0) h = mg_batch_norm_act(h, d->dg[i], d->db[i], &d->dbn[i], training, 0.2f);
+        else h = mg_leaky_relu(h, 0.2f);
     }
     return mg_conv2d(h, d_weight(d, d->n, training), d->dbias, (ConvGeom){1, 0, 0, 1});   /* [N,d_out,1,1] */
 }

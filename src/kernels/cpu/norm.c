@@ -38,7 +38,7 @@ static inline double fold_runs(const double *part, int outer, int G, int c) {
 }
 
 void cpu_norm_forward(int outer, int G, long S, int gC, const float *x, const float *gamma, const float *beta,
-                      float eps, float *y, float *mean, float *rstd, float *var) {
+                      float eps, int act, float slope, float *y, float *mean, float *rstd, float *var) {
     const long runs = (long)outer * G, total = runs * S;
     const double M = (double)outer * S;
     double *part = mg_xmalloc(((size_t)runs + G) * sizeof *part), *mu = part + runs;  /* [outer*G], [G] */
@@ -65,8 +65,13 @@ void cpu_norm_forward(int outer, int G, long S, int gC, const float *x, const fl
         for (long r = 0; r < runs; r++) {
             const float *p = x + r * S, k = kb[r % G], b = kb[G + r % G];
             float *py = y + r * S;
+            if (act) {
 #pragma omp simd
-            for (long i = 0; i < S; i++) py[i] = p[i] * k + b;
+                for (long i = 0; i < S; i++) { const float v = p[i] * k + b; py[i] = v > 0 ? v : slope * v; }
+            } else {
+#pragma omp simd
+                for (long i = 0; i < S; i++) py[i] = p[i] * k + b;
+            }
         }
     }
     free(kb);
@@ -97,8 +102,19 @@ static void fold_groups(int G, int gC, const double *part, float *out) {
     }
 }
 
-void cpu_norm_backward(int outer, int G, long S, int gC, const float *x, const float *g, const float *mean,
-                       const float *rstd, const float *gamma, float *gx, float *ggamma, float *gbeta) {
+/* the gradient reaching the normalisation at element i of a run: g, or g through the activation whose
+ * output is y; each loop below is written once per case (a test inside it would keep it scalar) */
+#define G_PLAIN(i) pg[i]
+#define G_ACT(i) (pg[i] * (py[i] > 0 ? 1.0f : slope))
+#define RUN_SUMS(GI)                                                                                 \
+    _Pragma("omp simd reduction(+ : b1, b2)")                                                        \
+    for (long i = 0; i < S; i++) { const float gi = GI(i); b1 += gi; b2 += (double)gi * (px[i] - mu); }
+#define RUN_GX(GI)                                                                                   \
+    _Pragma("omp simd")                                                                              \
+    for (long i = 0; i < S; i++) po[i] = A * GI(i) + B * px[i] + D;
+
+void cpu_norm_backward(int outer, int G, long S, int gC, const float *x, const float *g, const float *y, float slope,
+                       const float *mean, const float *rstd, const float *gamma, float *gx, float *ggamma, float *gbeta) {
     const long runs = (long)outer * G, total = runs * S;
     const double M = (double)outer * S;
     /* run sums of g and g (x - mean): [outer*G] each; per group sum(g), sum(g xhat): [G] each */
@@ -109,11 +125,10 @@ void cpu_norm_backward(int outer, int G, long S, int gC, const float *x, const f
     {
 #pragma omp for schedule(static)
         for (long r = 0; r < runs; r++) {
-            const float *px = x + r * S, *pg = g + r * S;
+            const float *px = x + r * S, *pg = g + r * S, *py = y ? y + r * S : NULL;
             const double mu = mean[r % G];
             double b1 = 0, b2 = 0;
-#pragma omp simd reduction(+ : b1, b2)
-            for (long i = 0; i < S; i++) { b1 += pg[i]; b2 += (double)pg[i] * (px[i] - mu); }
+            if (py) { RUN_SUMS(G_ACT) } else { RUN_SUMS(G_PLAIN) }
             p1[r] = b1;
             p2[r] = b2;
         }
@@ -131,11 +146,10 @@ void cpu_norm_backward(int outer, int G, long S, int gC, const float *x, const f
         if (gx) {
 #pragma omp for schedule(static)
             for (long r = 0; r < runs; r++) {
-                const float *px = x + r * S, *pg = g + r * S;
+                const float *px = x + r * S, *pg = g + r * S, *py = y ? y + r * S : NULL;
                 const float A = abd[r % G], B = abd[G + r % G], D = abd[2 * G + r % G];
                 float *po = gx + r * S;
-#pragma omp simd
-                for (long i = 0; i < S; i++) po[i] = A * pg[i] + B * px[i] + D;
+                if (py) { RUN_GX(G_ACT) } else { RUN_GX(G_PLAIN) }
             }
         }
     }
