@@ -242,6 +242,42 @@ TEST(backward_pair_is_the_separate_ops_bitwise) {
     }
 }
 
+/* The bias is added inside the convolution, chunk by chunk (ops/conv.c); output and gradients must be bitwise
+ * those of the convolution followed by mg_add(y, reshape(b)), on every path: rows (stride 2), columns (chunks of
+ * small images; one image per sgemm), Winograd, a single window, the turned transposed convolution. */
+static Tensor *conv_then_add(Tensor *x, Tensor *w, Tensor *b, ConvGeom g, int transpose, int fused) {
+    if (fused) return transpose ? mg_conv_transpose2d(x, w, b, g) : mg_conv2d(x, w, b, g);
+    Tensor *y = transpose ? mg_conv_transpose2d(x, w, NULL, g) : mg_conv2d(x, w, NULL, g);
+    return mg_add(y, mg_reshape(b, TSHAPE(1, b->shape[0], 1, 1)));
+}
+
+TEST(bias_is_the_separate_add_bitwise) {
+    struct { int N, Ci, H, Co, K, s, p, transpose; } c[] = {
+        {16, 4, 13, 6, 4, 2, 0, 0}, {20, 3, 6, 5, 4, 1, 0, 0}, {3, 5, 36, 4, 5, 1, 1, 0}, {4, 3, 12, 5, 3, 1, 1, 0},
+        {5, 4, 4, 6, 4, 2, 0, 0}, {16, 6, 6, 4, 3, 2, 0, 1}, {20, 6, 3, 4, 4, 1, 0, 1}, {4, 5, 12, 3, 3, 1, 1, 1},
+        {8, 7, 1, 5, 3, 2, 0, 1}, {6, 4, 6, 3, 5, 1, 2, 1},
+    };
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+        mg_step_reset();
+        const ConvGeom g = {c[k].s, c[k].p, 0, 1};
+        const int bc = c[k].Co;
+        Tensor *x = gc_input(TSHAPE(c[k].N, c[k].Ci, c[k].H, c[k].H), 600 + k, -1, 1);
+        Tensor *w = c[k].transpose ? gc_input(TSHAPE(c[k].Ci, c[k].Co, c[k].K, c[k].K), 620 + k, -1, 1)
+                                   : gc_input(TSHAPE(c[k].Co, c[k].Ci, c[k].K, c[k].K), 620 + k, -1, 1);
+        Tensor *b = gc_input(TSHAPE(bc), 640 + k, -1, 1), *ins[3] = {x, w, b};
+        Tensor *ya = conv_then_add(x, w, b, g, c[k].transpose, 1), *yb = conv_then_add(x, w, b, g, c[k].transpose, 0);
+        CHECK_MSG(tensor_same_shape(ya, yb) && !memcmp(ya->data, yb->data, tensor_numel(ya) * sizeof(float)), "case %zu: output", k);
+        Tensor *gy = gc_input(ya->ndim, ya->shape, 660 + k, -1, 1), *ga[3], *gb[3];
+        for (int create = 0; create < 2; create++) {
+            mg_grad(1, &ya, &gy, 3, ins, ga, create);
+            mg_grad(1, &yb, &gy, 3, ins, gb, create);
+            for (int i = 0; i < 3; i++)
+                CHECK_MSG(!memcmp(ga[i]->data, gb[i]->data, tensor_numel(ins[i]) * sizeof(float)), "case %zu create_graph %d: gradient %d", k,
+                          create, i);
+        }
+    }
+}
+
 int main(void) {
     RUN(conv2d_matches_reference);
     RUN(stride1_column_path_forward_and_gradients);
@@ -252,5 +288,6 @@ int main(void) {
     RUN(single_window_path);
     RUN(two_layer_critic_second_order);
     RUN(backward_pair_is_the_separate_ops_bitwise);
+    RUN(bias_is_the_separate_add_bitwise);
     return test_summary();
 }

@@ -20,6 +20,8 @@ typedef struct ConvShape {
 void cpu_im2row(const float *x, ConvShape s, float *rows);
 void cpu_row2im(const float *rows, ConvShape s, float *x);     /* x += scatter(rows); caller zeroes x */
 void cpu_nchw_to_nhwc(const float *x, int N, int C, int HW, float *out);   /* [N,C,HW] -> [N,HW,C] */
+/* y [N,C,HW] += b [C] per channel: each element rounded as y + b (the broadcast add's rounding) */
+void cpu_add_channel_bias(float *y, int N, int C, long HW, const float *b);
 void cpu_nhwc_to_nchw(const float *in, int N, int C, int HW, float *y);    /* [N,HW,C] -> [N,C,HW] */
 
 /* Plain-loop reference convolution (the tests compare the fast path against it):

@@ -16,7 +16,10 @@
  * F(2x2, 3x3) for 3x3 padding-1 stride-1 convolutions of images of at least 8x8 (ops/conv_wino.c); the
  * column layout for other stride-1 convolutions without groups (ops/conv_cols.c); im2row / row2im
  * otherwise (ops/conv_rows.c).  When a backward needs both of its gradients and both go through the
- * column or row layout, one pass computes the two and shares the layout work (conv_pair). */
+ * column or row layout, one pass computes the two and shares the layout work (conv_pair).
+ * A bias is added inside conv_fwd / conv_dx (chunk by chunk on the column and row paths, while the output is
+ * in cache), rounded as mg_add(y, reshape(b)) would, and its gradient is that add's: the same numbers, one
+ * pass and one tensor less. */
 #include "ops/ops.h"
 #include "ops/conv_plan.h"
 #include "kernels/gemm.h"
@@ -33,27 +36,36 @@ static void set_geo(Node *n, Geo g) {
 }
 static Geo get_geo(const Node *n) { return (Geo){n->p[0], n->p[1], n->p[2], n->p[3]}; }
 
-static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g);
-static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g);
+static Tensor *conv_fwd(Tensor *x, Tensor *w, Tensor *b, Geo g);
+static Tensor *conv_dx(Tensor *gy, Tensor *w, Tensor *b, const int *xs, Geo g);
 static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int Kh, int Kw);
 static int conv_pair(Tensor *x, Tensor *gy, Tensor *w, Geo g, Tensor **y, Tensor **gx, Tensor **gw);
 
+/* the gradient of a per-channel bias b [C] added to u's shape [N,C,H,W]: u summed to [1,C,1,1], then [C],
+ * the ops (and numbers) of mg_add(y, reshape(b)) */
+static Tensor *bias_grad(Tensor *u) {
+    Tensor *s = mg_sum_to(u, 4, (int[]){1, u->shape[1], 1, 1});
+    return mg_reshape(s, TSHAPE(u->shape[1]));
+}
+
 static void fwd_bw(Node *n, Tensor *u, Tensor **gin, const int *need) {
     Tensor *x = n->in[0], *w = n->in[1];
+    if (n->nin == 3 && need[2]) gin[2] = bias_grad(u);
     if (need[0] && need[1] && conv_pair(x, u, w, get_geo(n), NULL, &gin[0], &gin[1])) return;
-    if (need[0]) gin[0] = conv_dx(u, w, x->shape, get_geo(n));
+    if (need[0]) gin[0] = conv_dx(u, w, NULL, x->shape, get_geo(n));
     if (need[1]) gin[1] = conv_dw(x, u, get_geo(n), w->shape[2], w->shape[3]);
 }
 static void dx_bw(Node *n, Tensor *u, Tensor **gin, const int *need) {
     Tensor *gy = n->in[0], *w = n->in[1];
+    if (n->nin == 3 && need[2]) gin[2] = bias_grad(u);
     if (need[0] && need[1] && conv_pair(u, gy, w, get_geo(n), &gin[0], NULL, &gin[1])) return;
-    if (need[0]) gin[0] = conv_fwd(u, w, get_geo(n));
+    if (need[0]) gin[0] = conv_fwd(u, w, NULL, get_geo(n));
     if (need[1]) gin[1] = conv_dw(u, gy, get_geo(n), w->shape[2], w->shape[3]);
 }
 static void dw_bw(Node *n, Tensor *u, Tensor **gin, const int *need) {
     Tensor *x = n->in[0], *gy = n->in[1];
-    if (need[0]) gin[0] = conv_dx(gy, u, x->shape, get_geo(n));
-    if (need[1]) gin[1] = conv_fwd(x, u, get_geo(n));
+    if (need[0]) gin[0] = conv_dx(gy, u, NULL, x->shape, get_geo(n));
+    if (need[1]) gin[1] = conv_fwd(x, u, NULL, get_geo(n));
 }
 
 /* The input is exactly one kernel window (H = Kh, W = Kw, no padding, 1x1 output, one group): then
@@ -82,16 +94,25 @@ static void run_job(const ConvJob *j) {
     else conv_rows(j);
 }
 
-/* y = fwd(x, w) by Winograd or a job (not a single window) */
-static void fwd_into(const Tensor *x, const Tensor *w, Geo g, Tensor *y) {
-    if (winograd_path(w->shape[2], w->shape[3], g, x->shape)) { conv_fwd_wino(x, w, y); return; }
+/* y = fwd(x, w) (+ bias [Co], may be NULL) by Winograd or a job (not a single window) */
+static void fwd_into(const Tensor *x, const Tensor *w, const float *bias, Geo g, Tensor *y) {
+    if (winograd_path(w->shape[2], w->shape[3], g, x->shape)) {
+        conv_fwd_wino(x, w, y);
+        if (bias) KERNEL(x->dev, add_channel_bias)(y->data, y->shape[0], y->shape[1], (long)y->shape[2] * y->shape[3], bias);
+        return;
+    }
     ConvJob j = job_of(x->shape, y->shape, w->shape[2], w->shape[3], g, x->dev);
-    j.x = x, j.w = w, j.y = y;
+    j.x = x, j.w = w, j.y = y, j.bias = bias;
     run_job(&j);
 }
 
-/* x [N,Ci,H,W], w [Co,Ci/g,Kh,Kw] -> [N,Co,Ho,Wo] */
-static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
+/* the op's node: inputs (a, w) or (a, w, b) */
+static Node *record(const char *op, Tensor *out, Tensor *a, Tensor *w, Tensor *b, BackwardFn bw) {
+    return ad_record(op, out, b ? 3 : 2, (Tensor *[]){a, w, b}, bw);
+}
+
+/* x [N,Ci,H,W], w [Co,Ci/g,Kh,Kw] (+ b [Co], may be NULL) -> [N,Co,Ho,Wo] */
+static Tensor *conv_fwd(Tensor *x, Tensor *w, Tensor *b, Geo g) {
     x = mg_contiguous(x);
     w = mg_contiguous(w);
     const int N = x->shape[0], Ci = x->shape[1], Co = w->shape[0], Cig = w->shape[1], Kh = w->shape[2], Kw = w->shape[3];
@@ -103,10 +124,11 @@ static Tensor *conv_fwd(Tensor *x, Tensor *w, Geo g) {
     if (single_window(x->shape, Kh, Kw, g)) {            /* y [N,Co] = x [N,KKC] @ w^T */
         const int KKC = Cig * Kh * Kw;
         KERNEL(x->dev, gemm)(0, 1, N, Co, KKC, 1.0f, x->data, KKC, w->data, KKC, 0.0f, y->data, Co);
+        if (b) KERNEL(x->dev, add_channel_bias)(y->data, N, Co, 1, b->data);
     } else {
-        fwd_into(x, w, g, y);
+        fwd_into(x, w, b ? b->data : NULL, g, y);
     }
-    set_geo(ad_record("conv2d", y, 2, (Tensor *[]){x, w}, fwd_bw), g);
+    set_geo(record("conv2d", y, x, w, b, fwd_bw), g);
     return y;
 }
 
@@ -120,8 +142,8 @@ static Tensor *turned_transposed(const Tensor *w) {
     return wf;
 }
 
-/* gy [N,Co,Ho,Wo], w [Co,Ci/g,Kh,Kw] -> gx with shape xs = [N,Ci,H,W] */
-static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
+/* gy [N,Co,Ho,Wo], w [Co,Ci/g,Kh,Kw] (+ b [Ci], may be NULL) -> gx with shape xs = [N,Ci,H,W] */
+static Tensor *conv_dx(Tensor *gy, Tensor *w, Tensor *b, const int *xs, Geo g) {
     gy = mg_contiguous(gy);
     w = mg_contiguous(w);
     const int N = gy->shape[0], Co = gy->shape[1], Kh = w->shape[2], Kw = w->shape[3];
@@ -131,14 +153,15 @@ static Tensor *conv_dx(Tensor *gy, Tensor *w, const int *xs, Geo g) {
     if (single_window(xs, Kh, Kw, g) && gy->shape[2] * gy->shape[3] == 1) {     /* gx [N,KKC] = gy [N,Co] @ w */
         const int KKC = w->shape[1] * Kh * Kw;
         KERNEL(gy->dev, gemm)(0, 0, N, KKC, Co, 1.0f, gy->data, Co, w->data, KKC, 0.0f, gx->data, KKC);
+        if (b) KERNEL(gy->dev, add_channel_bias)(gx->data, N, xs[1], (long)xs[2] * xs[3], b->data);
     } else if (turned_dx(Kh, Kw, g)) {
-        fwd_into(gy, turned_transposed(w), (Geo){1, Kh - 1 - g.ph, Kw - 1 - g.pw, 1}, gx);
+        fwd_into(gy, turned_transposed(w), b ? b->data : NULL, (Geo){1, Kh - 1 - g.ph, Kw - 1 - g.pw, 1}, gx);
     } else {
         ConvJob j = job_of(xs, gy->shape, Kh, Kw, g, gy->dev);
-        j.gy = gy, j.w = w, j.gx = gx;
+        j.gy = gy, j.w = w, j.gx = gx, j.bias = b ? b->data : NULL;
         run_job(&j);
     }
-    set_geo(ad_record("conv_transpose2d", gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
+    set_geo(record("conv_transpose2d", gx, gy, w, b, dx_bw), g);
     return gx;
 }
 
@@ -183,11 +206,11 @@ static int conv_pair(Tensor *x, Tensor *gy, Tensor *w, Geo g, Tensor **y, Tensor
     return 1;
 }
 
-static Tensor *add_channel_bias(Tensor *y, Tensor *b) {
-    if (!b) return y;
-    MG_CHECK(b->ndim == 1 && b->shape[0] == y->shape[1], "bias %s for output %s", tensor_shape_str(b),
-             tensor_shape_str(y));
-    return mg_add(y, mg_reshape(b, TSHAPE(1, b->shape[0], 1, 1)));
+/* a bias of C channels: NULL or [C], returned contiguous (the kernels read it as a plain array) */
+static Tensor *check_bias(Tensor *b, int C) {
+    if (!b) return NULL;
+    MG_CHECK(b->ndim == 1 && b->shape[0] == C, "conv: bias %s for %d output channels", tensor_shape_str(b), C);
+    return mg_contiguous(b);
 }
 
 static Geo geo_of(ConvGeom cg, int ph, int pw) {
@@ -198,7 +221,8 @@ static Geo geo_of(ConvGeom cg, int ph, int pw) {
 }
 
 Tensor *mg_conv2d_hw(Tensor *x, Tensor *w, Tensor *b, ConvGeom cg, int pad_h, int pad_w) {
-    return add_channel_bias(conv_fwd(x, w, geo_of(cg, pad_h, pad_w)), b);
+    MG_CHECK(w->ndim == 4, "conv2d: weight %s", tensor_shape_str(w));
+    return conv_fwd(x, w, check_bias(b, w->shape[0]), geo_of(cg, pad_h, pad_w));
 }
 
 Tensor *mg_conv2d(Tensor *x, Tensor *w, Tensor *b, ConvGeom cg) { return mg_conv2d_hw(x, w, b, cg, cg.pad, cg.pad); }
@@ -213,7 +237,7 @@ Tensor *mg_conv_transpose2d_hw(Tensor *x, Tensor *w, Tensor *b, ConvGeom cg, int
     int xs[4] = {x->shape[0], w->shape[1] * g.groups, (x->shape[2] - 1) * g.stride - 2 * g.ph + Kh + cg.out_pad,
                  (x->shape[3] - 1) * g.stride - 2 * g.pw + Kw + cg.out_pad};
     MG_CHECK(xs[2] > 0 && xs[3] > 0, "conv_transpose2d: empty output for input %s", tensor_shape_str(x));
-    return add_channel_bias(conv_dx(x, w, xs, g), b);
+    return conv_dx(x, w, check_bias(b, xs[1]), xs, g);
 }
 
 Tensor *mg_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, ConvGeom cg) {

@@ -83,6 +83,8 @@ void conv_cols(const ConvJob *j) {
             float *pt = part ? part + t * wn : NULL, beta = i0 == n0 ? 0.0f : 1.0f;
             if (n == 1) one_image(j, x, gy, y, gx, c, pt, beta);
             else images(j, n, x, gy, y, gx, c, tm, pt, beta);
+            if (j->bias && y) KERNEL(j->dev, add_channel_bias)(y, n, Co, HoWo, j->bias);
+            if (j->bias && gx) KERNEL(j->dev, add_channel_bias)(gx, n, j->Ci, (long)j->H * j->W, j->bias);
         }
     }
     if (j->gw) KERNEL(j->dev, sum_rows)(p.C, wn, part, j->gw->data);

@@ -28,6 +28,7 @@ typedef struct { int stride, ph, pw, groups; } Geo;    /* ph / pw: padding rows 
 typedef struct {
     const Tensor *x, *gy, *w;   /* x [N,Ci,H,W] (fwd, dw); gy [N,Co,Ho,Wo] (dx, dw); w [Co,Ci/g,Kh,Kw] (fwd, dx) */
     Tensor *y, *gx, *gw;        /* wanted outputs, allocated (not filled) by the caller; NULL: not wanted */
+    const float *bias;          /* NULL, or [channels] added to the one output wanted, y or gx, chunk by chunk */
     int N, Ci, H, W, Co, Ho, Wo, Kh, Kw;
     Geo g;
     MgDevice dev;

@@ -51,6 +51,8 @@ void conv_rows(const ConvJob *j) {
             }
         }
         if (yt) KERNEL(j->dev, nhwc_to_nchw)(yt, n1 - n0, Co, HoWo, j->y->data + n0 * yim);
+        if (j->bias && j->y) KERNEL(j->dev, add_channel_bias)(j->y->data + n0 * yim, n1 - n0, Co, HoWo, j->bias);
+        if (j->bias && j->gx) KERNEL(j->dev, add_channel_bias)(j->gx->data + n0 * xim, n1 - n0, j->Ci, (long)j->H * j->W, j->bias);
     }
     if (j->gw) KERNEL(j->dev, sum_rows)(C, wn, part, j->gw->data);
 }

@@ -1,8 +1,10 @@
 #include "kernels/conv.h"
 #include <cblas.h>
+#include <omp.h>
 #include <string.h>
 
-/* These kernels run inside the per-thread loops of ops/conv.c: no OpenMP of their own. */
+/* These kernels run inside the per-thread loops of ops/conv*.c: no OpenMP of their own, but for
+ * cpu_add_channel_bias when called outside a parallel region. */
 
 /* A kernel window that lies inside the image (no padding touched) is C*Kh runs of Kw floats: copied or
  * added run by run with the run length a constant for the common kernels (3, 4: single vector moves),
@@ -90,6 +92,16 @@ void cpu_row2im(const float *rows, ConvShape s, float *x) {
                     }
                 }
             }
+    }
+}
+
+void cpu_add_channel_bias(float *y, int N, int C, long HW, const float *b) {
+#pragma omp parallel for schedule(static) if (!omp_in_parallel() && (long)N * C * HW > 32768)
+    for (long r = 0; r < (long)N * C; r++) {
+        float *yr = y + r * HW;
+        const float v = b[r % C];
+#pragma omp simd
+        for (long p = 0; p < HW; p++) yr[p] = yr[p] + v;
     }
 }
 
