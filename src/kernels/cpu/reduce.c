@@ -167,11 +167,19 @@ void cpu_logsumexp_rows(long rows, int n, const float *x, float *y) {
     }
 }
 
+/* out[j] = ((0 + x[0][j]) + x[1][j]) + ...: blocks of columns, each summed row by row as vectors */
 void cpu_sum_rows(int rows, size_t n, const float *x, float *out) {
+    enum { B = 256 };
 #pragma omp parallel for schedule(static) if (n * rows > 65536)
-    for (size_t j = 0; j < n; j++) {
-        float s = 0;
-        for (int r = 0; r < rows; r++) s += x[(size_t)r * n + j];
-        out[j] = s;
+    for (size_t j0 = 0; j0 < n; j0 += B) {
+        const size_t m = n - j0 < B ? n - j0 : B;
+        float s[B];
+        for (size_t j = 0; j < m; j++) s[j] = 0;
+        for (int r = 0; r < rows; r++) {
+            const float *xr = x + (size_t)r * n + j0;
+#pragma omp simd
+            for (size_t j = 0; j < m; j++) s[j] += xr[j];
+        }
+        memcpy(out + j0, s, m * sizeof(float));
     }
 }
