@@ -2,6 +2,8 @@
  * finite differences (first order: tol 4e-3 relative with h = 1e-2 or 2.5e-3; second order: tol 1e-2). */
 #include "gradcheck.h"
 #include "kernels/gemm.h"
+#include "kernels/reduce.h"
+#include <stdlib.h>
 #include <omp.h>
 
 #define H 1e-2
@@ -295,6 +297,27 @@ TEST(backward_accumulates_into_parameters) {
     CHECK_NEAR(grads[2], 6, 1e-6);
 }
 
+/* cpu_sum_rows (the weight-gradient partials of the convolutions): each column summed in row order in float,
+ * bitwise, for widths around its 256-column blocks, threaded and not */
+TEST(sum_rows_is_the_row_order_float_sum) {
+    const size_t widths[] = {1, 255, 256, 257, 5000, 70000};
+    for (size_t k = 0; k < sizeof widths / sizeof widths[0]; k++) {
+        const size_t n = widths[k];
+        const int rows = 7;
+        Tensor *x = gc_input(TSHAPE(rows, (int)n), 700 + k, -3, 3);
+        float *out = malloc(n * sizeof(float));
+        cpu_sum_rows(rows, n, x->data, out);
+        size_t bad = 0;
+        for (size_t j = 0; j < n; j++) {
+            float s = 0;
+            for (int r = 0; r < rows; r++) s += x->data[(size_t)r * n + j];
+            bad += memcmp(&s, &out[j], sizeof s) != 0;
+        }
+        CHECK_MSG(!bad, "width %zu: %zu columns differ", n, bad);
+        free(out);
+    }
+}
+
 int main(void) {
     RUN(binary_broadcast_values);
     RUN(binary_broadcast_patterns);
@@ -305,6 +328,7 @@ int main(void) {
     RUN(reductions);
     RUN(middle_axis_sums_threaded);
     RUN(mul_sum_to_is_sum_to_of_mul);
+    RUN(sum_rows_is_the_row_order_float_sum);
     RUN(shape_ops);
     RUN(matmul_all_transposes);
     RUN(linear_second_order);
