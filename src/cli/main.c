@@ -57,7 +57,7 @@ static int take_threads_option(int *argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-    mg_prefer_passive_wait(argv);
+    mg_default_wait_policy(argv);
     mg_threads_from_env();
     if (take_threads_option(&argc, argv)) return 2;
     if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

@@ -17,9 +17,14 @@ void mg_threads_from_env(void) {
     if (s && atoi(s) > 0) mg_set_threads(atoi(s));
 }
 
-void mg_prefer_passive_wait(char **argv) {
+/* set `var`=`value` and re-execute, unless the user chose a waiting policy */
+static void reexec_with(char **argv, const char *var, const char *value) {
     const char *p = getenv("OMP_WAIT_POLICY"), *c = getenv("GOMP_SPINCOUNT");
     if ((p && *p) || (c && *c)) return;
-    setenv("OMP_WAIT_POLICY", "passive", 1);
+    setenv(var, value, 1);
     execv("/proc/self/exe", argv);      /* returns only on failure: carry on with the default policy */
 }
+
+void mg_default_wait_policy(char **argv) { reexec_with(argv, "GOMP_SPINCOUNT", "30000"); }
+
+void mg_prefer_passive_wait(char **argv) { reexec_with(argv, "OMP_WAIT_POLICY", "passive"); }
