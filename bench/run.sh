@@ -20,7 +20,7 @@ BUILD=${BUILD:-build}; STEPS=${STEPS:-40}; WARMUP=${WARMUP:-5}; THREADS=${THREAD
 REPEAT=${REPEAT:-3}; PYTHON=${PYTHON:-/usr/bin/python3}; CLI=${CLI:-1}
 cd "$(dirname "$0")/.." || exit 1
 # Waiting policy, the same for both programs (both use libgomp): by default libgomp's own (spin 300000
-# iterations, then sleep), set explicitly because the morphogan CLI re-executes itself with passive waiting
+# iterations, then sleep), set explicitly because the morphogan CLI re-executes itself with its own default (GOMP_SPINCOUNT=30000)
 # when neither variable is set; OMP_WAIT_POLICY=passive or another GOMP_SPINCOUNT to compare (session 8).
 [ -n "$OMP_WAIT_POLICY" ] || [ -n "$GOMP_SPINCOUNT" ] || export GOMP_SPINCOUNT=300000
 [ -x "$BUILD/bench/bench_dcgan" ] || { echo "bench/run.sh: build $BUILD/bench/bench_dcgan first (make)"; exit 1; }
@@ -46,7 +46,7 @@ echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(grep -m1 'model name
 for loss in bce wgan-gp; do
   r=1
   while [ "$r" -le "$REPEAT" ]; do
-    echo "-- $loss, repeat $r, load average $(cut -d' ' -f1 /proc/loadavg) (C's sgemm figure below also shows contention: ~200 GFLOP/s when quiet)"
+    echo "-- $loss, repeat $r, load average $(cut -d' ' -f1 /proc/loadavg) (C's sgemm figure below also shows contention: it drops when another process runs)"
     "$BUILD/bench/bench_dcgan" --loss "$loss" --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --batch "$BATCH" \
       | tee -a "$res" | grep -v '^RESULT' || exit 1
     "$PYTHON" bench/torch_dcgan.py --loss "$loss" --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --batch "$BATCH" \

@@ -7,7 +7,7 @@ BUILD=${BUILD:-build}; STEPS=${STEPS:-16}; WARMUP=${WARMUP:-2}; THREADS=${THREAD
 REPEAT=${REPEAT:-3}; PYTHON=${PYTHON:-/usr/bin/python3}
 cd "$(dirname "$0")/.." || exit 1
 # Waiting policy, the same for both programs (both use libgomp): by default libgomp's own (spin 300000
-# iterations, then sleep), set explicitly because the morphogan CLI re-executes itself with passive waiting
+# iterations, then sleep), set explicitly because the morphogan CLI re-executes itself with its own default (GOMP_SPINCOUNT=30000)
 # when neither variable is set; OMP_WAIT_POLICY=passive or another GOMP_SPINCOUNT to compare (session 8).
 [ -n "$OMP_WAIT_POLICY" ] || [ -n "$GOMP_SPINCOUNT" ] || export GOMP_SPINCOUNT=300000
 [ -x "$BUILD/bench/bench_stylegan2" ] || { echo "bench/run_stylegan2.sh: build $BUILD/bench/bench_stylegan2 first (make)"; exit 1; }
