@@ -46,7 +46,7 @@ TEST(conv2d_matches_reference) {
  * Forward, input gradient and weight gradient against plain loops. */
 TEST(stride1_column_path_forward_and_gradients) {
     struct { int N, Ci, H, Co, K, p; } c[] = {{20, 3, 32, 5, 3, 1}, {20, 4, 8, 6, 3, 1}, {11, 2, 32, 3, 1, 0}, {9, 3, 6, 2, 3, 0},
-                                           /* one image per sgemm cut into bands of output rows (ops/conv.c col_band):
+                                           /* one image per sgemm cut into bands of output rows (ops/conv_cols.c col_band):
                                             * 3 rows a band and a short last band; 9 rows a band, 5x5 kernel */
                                            {3, 40, 50, 5, 3, 1}, {2, 8, 36, 4, 5, 2}};
     for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
@@ -152,7 +152,7 @@ TEST(conv_transpose2d_gradients) {
 
 /* 3x3 stride-1 padding-1 convolutions take Winograd F(2x2, 3x3) (kernels/winograd.h): odd and non-square
  * sizes of at least 64 pixels (a tile's dropped row / column), several whole images per block,
- * bands of tile rows of one image (many channels, ops/conv.c WINO_BLOCK_FLOATS), against plain loops;
+ * bands of tile rows of one image (many channels, ops/conv_wino.c WINO_BLOCK_FLOATS), against plain loops;
  * then gradients of first and second order (the input gradient is the same path with the turned kernel) on
  * images of at least 64 pixels, so that they take this path too, odd in both directions (one 9 x 9 image
  * under the leaky ReLU, whose kinks a weight's perturbation would meet too often in more outputs). */

@@ -17,8 +17,8 @@
  * columns (ty - ty0) * tiles_w + tx of V and M with row stride ld and the 16 transform positions `plane`
  * floats apart (several images side by side: pass the pointer at each image's first column).  A plane that
  * is a multiple of 4 KB puts the 16 streams a kernel writes on the same cache sets (4K aliasing: twice as
- * slow), so ops/conv.c pads it.  The transforms run along rows of tiles, so they vectorise.
- * These kernels run inside the per-thread loops of ops/conv.c: no OpenMP of their own. */
+ * slow), so ops/conv_wino.c pads it.  The transforms run along rows of tiles, so they vectorise.
+ * These kernels run inside the per-thread loops of ops/conv_wino.c: no OpenMP of their own. */
 #ifndef MG_K_WINOGRAD_H
 #define MG_K_WINOGRAD_H
 

@@ -1,7 +1,7 @@
 #include "kernels/conv_col.h"
 #include <string.h>
 
-/* These kernels run inside the per-thread loops of ops/conv.c: no OpenMP of their own. */
+/* These kernels run inside the per-thread loops of ops/conv_cols.c: no OpenMP of their own. */
 
 /* output columns ow whose input column ow - pw + kw lies inside [0, W) */
 static inline void col_range(ColShape s, int kw, int *lo, int *hi) {
