@@ -49,6 +49,26 @@ static inline float act_grad(float g, float out, int act, float pos, float neg) 
     return act ? g * (out > 0 ? pos : neg) : g;
 }
 
+/* the same for 16 pixels, as GCC vectors (lanewise, so the same rounding on any ISA) */
+typedef int v16i __attribute__((vector_size(64)));
+typedef float v8f __attribute__((vector_size(32)));
+typedef float v4f __attribute__((vector_size(16)));
+typedef double v8d __attribute__((vector_size(64)));
+typedef double v4d __attribute__((vector_size(32)));
+
+static inline v16f load16(const float *p) {
+    v16f v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline v16f act_grad16(v16f g, v16f out, int act, float pos, float neg) {
+    if (!act) return g;
+    const v16f zero = {0}, vp = zero + pos, vn = zero + neg;
+    const v16i m = out > zero;                                   /* -1 where out > 0 */
+    return g * (v16f)(((v16i)vp & m) | ((v16i)vn & ~m));
+}
+
 void cpu_bias_act_backward(const BiasAct *e, const float *g, const float *out, const float *x, BiasActGrads *d) {
     const int N = e->N, C = e->C, P = e->P, act = e->slope != 1.0f || e->gain != 1.0f;
     const float pos = e->gain, neg = e->slope * e->gain;
@@ -72,17 +92,32 @@ void cpu_bias_act_backward(const BiasAct *e, const float *g, const float *out, c
                 double ds4[4] = {0, 0, 0, 0};          /* trailing-run order (kernels/cpu/sum_order.h) */
                 v16f lane = {0};                       /* kept-block order (kernels/cpu/sum_order.h) */
                 int p = 0;
+                v4d chains = {0, 0, 0, 0};             /* ds4 as one vector: chain k holds elements p % 4 == k */
                 for (; p + 16 <= P; p += 16) {
-                    v16f t;
-                    for (int j = 0; j < 16; j++) t[j] = act_grad(gr[p + j], orow[p + j], act, pos, neg);
+                    const v16f t = act_grad16(load16(gr + p), load16(orow + p), act, pos, neg);
                     if (dxr) {
-                        if (e->s) for (int j = 0; j < 16; j++) dxr[p + j] = t[j] * sc;
-                        else memcpy(dxr + p, &t, sizeof t);
+                        const v16f dv = e->s ? t * sc : t;
+                        memcpy(dxr + p, &dv, sizeof dv);
                     }
-                    if (d->ds) for (int j = 0; j < 16; j++) ds4[j & 3] += (float)(t[j] * xr[p + j]);
-                    if (a) for (int j = 0; j < 16; j++) a[p + j] += t[j];
+                    if (d->ds) {                           /* float products, added to the chains in element order */
+                        const v16f pr = t * load16(xr + p);
+                        for (int q = 0; q < 4; q++) {
+                            const v4f part = {pr[4 * q], pr[4 * q + 1], pr[4 * q + 2], pr[4 * q + 3]};
+                            chains += __builtin_convertvector(part, v4d);
+                        }
+                    }
+                    if (a)
+                        for (int h = 0; h < 2; h++) {
+                            const v8f half = {t[8 * h], t[8 * h + 1], t[8 * h + 2], t[8 * h + 3],
+                                              t[8 * h + 4], t[8 * h + 5], t[8 * h + 6], t[8 * h + 7]};
+                            v8d av;
+                            memcpy(&av, a + p + 8 * h, sizeof av);
+                            av += __builtin_convertvector(half, v8d);
+                            memcpy(a + p + 8 * h, &av, sizeof av);
+                        }
                     lane += t;
                 }
+                for (int k = 0; k < 4; k++) ds4[k] = chains[k];
                 float s4 = lanes_total(lane);
                 for (; p + 4 <= P; p += 4)               /* a tail of 4 or more: still four chains */
                     for (int j = 0; j < 4; j++) {
