@@ -26,14 +26,19 @@ static int col_band(int KKC, int Ho, int Wo) {
 static void one_image(const ConvJob *j, const float *x, const float *gy, float *y, float *gx, float *c, float *part,
                       float beta) {
     const int Ci = j->Ci, Co = j->Co, Ho = j->Ho, Wo = j->Wo, HoWo = Ho * Wo, KKC = Ci * j->Kh * j->Kw;
+    /* a 1x1 kernel without padding: the columns of a band are the image's own rows (read in place, ld HoWo) */
+    const int in_place = j->Kh == 1 && j->Kw == 1 && j->g.ph == 0 && j->g.pw == 0;
     if (y || part)           /* band by band: y [Co, rows of the band] = w @ col; part += gy [Co, rows] @ col^T */
         for (int r0 = 0, band = col_band(KKC, Ho, Wo); r0 < Ho; r0 += band) {
             const int rb = r0 + band <= Ho ? band : Ho - r0;
-            KERNEL(j->dev, im2col)(x, (ColShape){1, Ci, j->H, j->W, j->Kh, j->Kw, j->g.ph, j->g.pw, rb, Wo, r0}, c);
+            const float *cb = in_place ? x + (size_t)r0 * Wo : c;
+            const int ldc = in_place ? HoWo : rb * Wo;
+            if (!in_place)
+                KERNEL(j->dev, im2col)(x, (ColShape){1, Ci, j->H, j->W, j->Kh, j->Kw, j->g.ph, j->g.pw, rb, Wo, r0}, c);
             if (y)
-                KERNEL(j->dev, gemm)(0, 0, Co, rb * Wo, KKC, 1.0f, j->w->data, KKC, c, rb * Wo, 0.0f, y + (size_t)r0 * Wo, HoWo);
+                KERNEL(j->dev, gemm)(0, 0, Co, rb * Wo, KKC, 1.0f, j->w->data, KKC, cb, ldc, 0.0f, y + (size_t)r0 * Wo, HoWo);
             if (part)
-                KERNEL(j->dev, gemm)(0, 1, Co, KKC, rb * Wo, 1.0f, gy + (size_t)r0 * Wo, HoWo, c, rb * Wo,
+                KERNEL(j->dev, gemm)(0, 1, Co, KKC, rb * Wo, 1.0f, gy + (size_t)r0 * Wo, HoWo, cb, ldc,
                                      r0 == 0 ? beta : 1.0f, part, KKC);
         }
     if (gx) {                /* col = w^T @ gy, added back */
