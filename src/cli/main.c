@@ -30,6 +30,9 @@ static const int n_commands = sizeof commands / sizeof commands[0];
 static void usage(FILE *f) {
     fprintf(f, "usage: morphogan <command> [options]   (morphogan <command> --help for each)\n\ncommands:\n");
     for (int i = 0; i < n_commands; i++) fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nthreads: --threads N on any command, or MORPHOGAN_THREADS (default: OMP_NUM_THREADS, else all cores)\n"
+               "waiting threads: GOMP_SPINCOUNT=30000 unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is set;\n"
+               "  on a machine shared with other busy processes, OMP_WAIT_POLICY=passive may be faster\n");
 }
 
 int cmd_version(int argc, char **argv) {
