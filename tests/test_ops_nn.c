@@ -91,17 +91,18 @@ TEST(norm_kernels_match_reference) {
             const float *gp = affine ? gm->data : NULL, *bp = affine ? bt->data : NULL;
             float *y = malloc(n * 4), *yr = malloc(n * 4), *gx = malloc(n * 4), *gxr = malloc(n * 4);
             float mean[40], rstd[40], var[40], meanr[40], rstdr[40], varr[40], gg[5], gb[5], ggr[5], gbr[5];
-            cpu_norm_forward(o, g, S, gC, x->data, gp, bp, 1e-5f, 0, 0, y, mean, rstd, var);
+            double *scratch = malloc(norm_scratch_doubles(o, g) * sizeof(double));
+            cpu_norm_forward(o, g, S, gC, x->data, gp, bp, 1e-5f, 0, 0, y, mean, rstd, var, scratch);
             ref_norm_forward(o, g, S, gC, x->data, gp, bp, 1e-5f, yr, meanr, rstdr, varr);
             CHECK(maxdiff(y, yr, n) < 1e-5);
             CHECK(maxdiff(mean, meanr, g) < 1e-6 && maxdiff(rstd, rstdr, g) < 1e-6 && maxdiff(var, varr, g) < 1e-5);
-            cpu_norm_backward(o, g, S, gC, x->data, gy->data, NULL, 0, mean, rstd, gp, gx, gg, gb);
+            cpu_norm_backward(o, g, S, gC, x->data, gy->data, NULL, 0, mean, rstd, gp, gx, gg, gb, scratch);
             ref_norm_backward(o, g, S, gC, x->data, gy->data, mean, rstd, gp, gxr, ggr, gbr);
             CHECK(maxdiff(gx, gxr, n) < 1e-5);
             CHECK(maxdiff(gg, ggr, gC) < 1e-4 && maxdiff(gb, gbr, gC) < 1e-4);
             cpu_norm_apply(o, g, S, gC, x->data, mean, rstd, gp, bp, gx);   /* same constants: same y */
             CHECK(maxdiff(gx, yr, n) < 1e-5);
-            free(y); free(yr); free(gx); free(gxr);
+            free(y); free(yr); free(gx); free(gxr); free(scratch);
         }
 }
 
@@ -120,8 +121,10 @@ TEST(norm_kernels_thread_independent) {
             omp_set_num_threads(threads[t]);
             y[t] = malloc(n * 4);
             gx[t] = malloc(n * 4);
-            cpu_norm_forward(o, G, S, C, x->data, gm->data, bt->data, 1e-5f, 0, 0, y[t], mean[t], rstd[t], NULL);
-            cpu_norm_backward(o, G, S, C, x->data, gy->data, NULL, 0, mean[t], rstd[t], gm->data, gx[t], gg[t], gb[t]);
+            double *scratch = malloc(norm_scratch_doubles(o, G) * sizeof(double));
+            cpu_norm_forward(o, G, S, C, x->data, gm->data, bt->data, 1e-5f, 0, 0, y[t], mean[t], rstd[t], NULL, scratch);
+            cpu_norm_backward(o, G, S, C, x->data, gy->data, NULL, 0, mean[t], rstd[t], gm->data, gx[t], gg[t], gb[t], scratch);
+            free(scratch);
         }
         CHECK(!memcmp(y[0], y[1], n * 4) && !memcmp(gx[0], gx[1], n * 4));
         CHECK(!memcmp(mean[0], mean[1], G * 4) && !memcmp(rstd[0], rstd[1], G * 4));

@@ -10,12 +10,13 @@
  * results do not depend on the thread count. */
 #ifndef MG_K_NORM_H
 #define MG_K_NORM_H
+#include <stddef.h>
 
 /* mean[g], rstd[g] = 1/sqrt(var + eps) with the biased variance, var[g] (may be NULL);
  * y = (x - mean) * rstd * gamma + beta.  Two passes for the statistics, one for y.
  * act != 0: y = leaky_relu(that, slope) (slope >= 0), rounded as the separate activation would. */
 void cpu_norm_forward(int outer, int G, long S, int gC, const float *x, const float *gamma, const float *beta,
-                      float eps, int act, float slope, float *y, float *mean, float *rstd, float *var);
+                      float eps, int act, float slope, float *y, float *mean, float *rstd, float *var, double *scratch);
 /* y = (x - mean[g]) * rstd[g] * gamma + beta with given per-group constants */
 void cpu_norm_apply(int outer, int G, long S, int gC, const float *x, const float *mean, const float *rstd,
                     const float *gamma, const float *beta, float *y);
@@ -27,7 +28,10 @@ void cpu_norm_apply(int outer, int G, long S, int gC, const float *x, const floa
  *   ggamma[c] = sum over the groups of channel c of sum(g xhat)          (may be NULL)
  *   gbeta[c]  = sum over the groups of channel c of sum(g)               (may be NULL) */
 void cpu_norm_backward(int outer, int G, long S, int gC, const float *x, const float *g, const float *y, float slope,
-                       const float *mean, const float *rstd, const float *gamma, float *gx, float *ggamma, float *gbeta);
+                       const float *mean, const float *rstd, const float *gamma, float *gx, float *ggamma, float *gbeta,
+                       double *scratch);
+/* the scratch the caller gives either kernel above (no allocation in the training loop): this many doubles */
+static inline size_t norm_scratch_doubles(int outer, int G) { return 2 * (size_t)outer * G + 4 * (size_t)G; }
 /* running = (1-m) running + m batch, with the unbiased variance var * M/(M-1) (M > 1) */
 void cpu_norm_update_running(int C, const float *mean, const float *var, long M, float momentum,
                              float *running_mean, float *running_var);

@@ -94,11 +94,16 @@ static void run_job(const ConvJob *j) {
     else conv_rows(j);
 }
 
+/* out [N,C,H,W] += bias [C] (NULL: nothing), on the paths outside the jobs (which add it chunk by chunk) */
+static void add_bias(Tensor *out, const float *bias) {
+    if (bias) KERNEL(out->dev, add_channel_bias)(out->data, out->shape[0], out->shape[1], (long)out->shape[2] * out->shape[3], bias);
+}
+
 /* y = fwd(x, w) (+ bias [Co], may be NULL) by Winograd or a job (not a single window) */
 static void fwd_into(const Tensor *x, const Tensor *w, const float *bias, Geo g, Tensor *y) {
     if (winograd_path(w->shape[2], w->shape[3], g, x->shape)) {
         conv_fwd_wino(x, w, y);
-        if (bias) KERNEL(x->dev, add_channel_bias)(y->data, y->shape[0], y->shape[1], (long)y->shape[2] * y->shape[3], bias);
+        add_bias(y, bias);
         return;
     }
     ConvJob j = job_of(x->shape, y->shape, w->shape[2], w->shape[3], g, x->dev);
@@ -124,7 +129,7 @@ static Tensor *conv_fwd(Tensor *x, Tensor *w, Tensor *b, Geo g) {
     if (single_window(x->shape, Kh, Kw, g)) {            /* y [N,Co] = x [N,KKC] @ w^T */
         const int KKC = Cig * Kh * Kw;
         KERNEL(x->dev, gemm)(0, 1, N, Co, KKC, 1.0f, x->data, KKC, w->data, KKC, 0.0f, y->data, Co);
-        if (b) KERNEL(x->dev, add_channel_bias)(y->data, N, Co, 1, b->data);
+        add_bias(y, b ? b->data : NULL);
     } else {
         fwd_into(x, w, b ? b->data : NULL, g, y);
     }
@@ -153,7 +158,7 @@ static Tensor *conv_dx(Tensor *gy, Tensor *w, Tensor *b, const int *xs, Geo g) {
     if (single_window(xs, Kh, Kw, g) && gy->shape[2] * gy->shape[3] == 1) {     /* gx [N,KKC] = gy [N,Co] @ w */
         const int KKC = w->shape[1] * Kh * Kw;
         KERNEL(gy->dev, gemm)(0, 0, N, KKC, Co, 1.0f, gy->data, Co, w->data, KKC, 0.0f, gx->data, KKC);
-        if (b) KERNEL(gy->dev, add_channel_bias)(gx->data, N, xs[1], (long)xs[2] * xs[3], b->data);
+        add_bias(gx, b ? b->data : NULL);
     } else if (turned_dx(Kh, Kw, g)) {
         fwd_into(gy, turned_transposed(w), b ? b->data : NULL, (Geo){1, Kh - 1 - g.ph, Kw - 1 - g.pw, 1}, gx);
     } else {

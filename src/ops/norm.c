@@ -59,6 +59,11 @@ static const float *data_or_null(Tensor *t) { return t ? t->data : NULL; }
 
 /* ---------- training-mode statistics (batch norm, instance norm) ---------- */
 
+/* the kernels' scratch, from the step arena */
+static double *norm_scratch(const NormGeom *ng) {
+    return arena_alloc(tensor_arena(), norm_scratch_doubles(ng->outer, ng->G) * sizeof(double));
+}
+
 static void norm_bw_fused(Node *n, const NormGeom *ng, Tensor *g, Tensor **gin, const int *need) {
     Tensor *x = n->in[0], *gamma = n->in[1];
     Tensor *gc = mg_contiguous(g);
@@ -67,7 +72,7 @@ static void norm_bw_fused(Node *n, const NormGeom *ng, Tensor *g, Tensor **gin, 
     Tensor *gb = need[2] ? tensor_new(TSHAPE(ng->C)) : NULL;
     KERNEL(x->dev, norm_backward)(ng->outer, ng->G, ng->S, ng->C, x->data, gc->data, n->p[1] ? n->out->data : NULL,
                                   n->f[1], n->aux[0]->data, n->aux[1]->data, data_or_null(gamma), gx ? gx->data : NULL,
-                                  gg ? gg->data : NULL, gb ? gb->data : NULL);
+                                  gg ? gg->data : NULL, gb ? gb->data : NULL, norm_scratch(ng));
     gin[0] = gx;
     gin[1] = gg;
     gin[2] = gb;
@@ -108,7 +113,8 @@ static Tensor *norm_train(Tensor *x, Tensor *gamma, Tensor *beta, float eps, int
     Tensor *y = new_like(xc);
     Tensor *mean = tensor_new(TSHAPE(ng.G)), *rstd = tensor_new(TSHAPE(ng.G));   /* [G] */
     KERNEL(x->dev, norm_forward)(ng.outer, ng.G, ng.S, ng.C, xc->data, data_or_null(gamma), data_or_null(beta),
-                                 eps, act, slope, y->data, mean->data, rstd->data, var ? var->data : NULL);
+                                 eps, act, slope, y->data, mean->data, rstd->data, var ? var->data : NULL,
+                                 norm_scratch(&ng));
     Node *n = ad_record(kind == NORM_BATCH ? (act ? "batch_norm_act" : "batch_norm") : "instance_norm", y, 3,
                         (Tensor *[]){xc, gamma, beta}, norm_bw);
     if (mean_out) *mean_out = mean;
@@ -159,7 +165,10 @@ static Tensor *bn_eval(Tensor *x, Tensor *gamma, Tensor *beta, const BatchNormSt
 
 static Tensor *batch_norm(Tensor *x, Tensor *gamma, Tensor *beta, BatchNormStats *st, int training, int act,
                           float slope) {
-    if (!training) return act ? mg_leaky_relu(bn_eval(x, gamma, beta, st), slope) : bn_eval(x, gamma, beta, st);
+    if (!training) {
+        Tensor *y = bn_eval(x, gamma, beta, st);
+        return act ? mg_leaky_relu(y, slope) : y;
+    }
     NormGeom ng = norm_geom(x, NORM_BATCH);
     int track = st && st->running_mean && st->running_var;
     Tensor *var = track ? tensor_new(TSHAPE(ng.C)) : NULL;              /* [C] biased batch variance */

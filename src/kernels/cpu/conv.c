@@ -34,6 +34,10 @@ static void window_add(const float *r, float *x0, int C, int Kh, int Kw, long HW
     }
 }
 
+static inline int window_inside(ConvShape s, int ih0, int iw0) {
+    return ih0 >= 0 && ih0 + s.Kh <= s.H && iw0 >= 0 && iw0 + s.Kw <= s.W;
+}
+
 void cpu_im2row(const float *x, ConvShape s, float *rows) {
     const int Kh = s.Kh, Kw = s.Kw, KKC = s.C * Kh * Kw;
     const long HW = (long)s.H * s.W;
@@ -43,8 +47,7 @@ void cpu_im2row(const float *x, ConvShape s, float *rows) {
             for (int ow = 0; ow < s.Wo; ow++) {
                 float *d = rows + (((long)n * s.Ho + oh) * s.Wo + ow) * KKC;
                 const int ih0 = oh * s.stride - s.ph, iw0 = ow * s.stride - s.pw;
-                const int inside_w = iw0 >= 0 && iw0 + Kw <= s.W;
-                if (inside_w && ih0 >= 0 && ih0 + Kh <= s.H) {
+                if (window_inside(s, ih0, iw0)) {
                     window_copy(d, xn + (long)ih0 * s.W + iw0, s.C, Kh, Kw, HW, s.W);
                     continue;
                 }
@@ -75,7 +78,7 @@ void cpu_row2im(const float *rows, ConvShape s, float *x) {
             for (int ow = 0; ow < s.Wo; ow++) {
                 const float *r = rows + (((long)n * s.Ho + oh) * s.Wo + ow) * KKC;
                 const int ih0 = oh * s.stride - s.ph, iw0 = ow * s.stride - s.pw;
-                if (iw0 >= 0 && iw0 + Kw <= s.W && ih0 >= 0 && ih0 + Kh <= s.H) {
+                if (window_inside(s, ih0, iw0)) {
                     window_add(r, xn + (long)ih0 * s.W + iw0, s.C, Kh, Kw, HW, s.W);
                     continue;
                 }
