@@ -37,4 +37,17 @@ void cpu_wino_output(const float *m, long ld, long plane, int Co, int H, int W, 
 /* gy [Co,H,W] (one image), tile rows ty0.. -> e [16 (plane)][Co][ld] columns from 0 */
 void cpu_wino_output_adjoint(const float *gy, int Co, int H, int W, int ty0, int rows, float *e, long ld, long plane);
 void cpu_wino_filter_adjoint(const float *du, int Co, int C, float *gw);    /* du [16,Co,C] -> gw [Co,C,3,3] */
+
+/* Winograd F(4x4, 3x3): the same kernels (and layout) with 6x6 transform tiles, 36 positions, 4x4 output tiles
+ * (tile (ty, tx) reads input rows 4ty-1 .. 4ty+4; the last tile of a row or column may have 1-3 outputs):
+ *   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1],
+ *   G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1],
+ *   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1].
+ * 36 multiplies per 16 outputs (F(2x2, 3x3): 16 per 4), and 2.25 transformed floats per output instead of 4. */
+static inline int wino4_tiles(int size) { return (size + 3) / 4; }
+void cpu_wino4_filter(const float *w, int Co, int C, float *u);     /* w [Co,C,3,3] -> u [36,Co,C] */
+void cpu_wino4_input(const float *x, int C, int H, int W, int ty0, int rows, float *v, long ld, long plane);
+void cpu_wino4_output(const float *m, long ld, long plane, int Co, int H, int W, int ty0, int rows, float *y);
+void cpu_wino4_output_adjoint(const float *gy, int Co, int H, int W, int ty0, int rows, float *e, long ld, long plane);
+void cpu_wino4_filter_adjoint(const float *du, int Co, int C, float *gw);   /* du [36,Co,C] -> gw [Co,C,3,3] */
 #endif

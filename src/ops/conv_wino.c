@@ -1,6 +1,7 @@
-/* The convolution family ops by Winograd F(2x2, 3x3) (kernels/winograd.h): 3x3, stride 1, padding 1, one
- * group, images of at least 8x8 (winograd_path(), ops/conv_plan.h).  The input gradient of such a
- * convolution is the forward convolution with the turned kernel, so it comes here too (ops/conv.c). */
+/* The convolution family ops by Winograd (kernels/winograd.h): 3x3, stride 1, padding 1, one group, images
+ * of at least 8x8 (winograd_path(), ops/conv_plan.h); F(4x4, 3x3) from 16x16 on, F(2x2, 3x3) below (at 8x8 a
+ * 4x4 tile wastes too much on the image's edge).  The input gradient of such a convolution is the forward
+ * convolution with the turned kernel, so it comes here too (ops/conv.c). */
 #include "ops/conv_plan.h"
 #include "kernels/gemm.h"
 #include "kernels/reduce.h"
@@ -8,12 +9,20 @@
 
 /* Same chunks of images as the column path.  A block is a band of tile rows of one image, or whole images
  * side by side when an image has fewer tiles than a block holds, sized so that the block's transformed
- * input V [16, C, cols] and products M [16, Co, cols] stay in the core's cache. */
+ * input V [P, C, cols] and products M [P, Co, cols] (P positions) stay in the core's cache; F(4x4, 3x3)
+ * takes twice the floats (measured best: fewer, longer sgemm rows). */
 #ifndef WINO_BLOCK_FLOATS
 #define WINO_BLOCK_FLOATS (128 * 1024)
 #endif
+#ifndef WINO4_BLOCK_FLOATS
+#define WINO4_BLOCK_FLOATS (256 * 1024)
+#endif
+
+/* the variant's kernel `name`: F(4x4, 3x3) (wino4_) when f4, else F(2x2, 3x3) (wino_); same signatures */
+#define WINO(dev, f4, name) ((f4) ? KERNEL(dev, wino4_##name) : KERNEL(dev, wino_##name))
 
 typedef struct {
+    int f4, P;                  /* F(4x4, 3x3) or F(2x2, 3x3); transform positions (36 or 16) */
     int tw, th;                 /* tiles per row, tile rows of an image */
     int per, rows;              /* images of a block (whole images), else 1 and the tile rows of a band */
     long maxcols;               /* columns (tiles) of the largest block */
@@ -21,8 +30,10 @@ typedef struct {
 } WinoPlan;
 
 static WinoPlan wino_plan(int N, int C, int Co, int H, int W) {
-    WinoPlan w = {wino_tiles(W), wino_tiles(H), 1, 0, 0, col_plan(N, H * W, 18L * N * H * W * Co * C)};
-    long target = WINO_BLOCK_FLOATS / (16L * (C + Co));                 /* tiles of a block */
+    const int f4 = H * W >= 1024;            /* F(4x4, 3x3) from 32x32 on (measured: BENCHMARKS.md, session 10) */
+    WinoPlan w = {f4, f4 ? 36 : 16, f4 ? wino4_tiles(W) : wino_tiles(W), f4 ? wino4_tiles(H) : wino_tiles(H), 1, 0, 0,
+                  col_plan(N, H * W, 18L * N * H * W * Co * C)};
+    long target = (f4 ? WINO4_BLOCK_FLOATS : WINO_BLOCK_FLOATS) / ((long)w.P * (C + Co));   /* tiles of a block */
     if (target < w.tw) target = w.tw;
     const long TI = (long)w.tw * w.th, chunk_max = (N + w.p.C - 1) / w.p.C;
     if (TI <= target) w.per = (int)(target / TI < chunk_max ? target / TI : chunk_max), w.rows = w.th;
@@ -32,7 +43,7 @@ static WinoPlan wino_plan(int N, int C, int Co, int H, int W) {
 }
 
 /* floats between two transform positions of a block of `ch` channels: at least ch * maxcols, padded off a
- * multiple of 4 KB (kernels/winograd.h) so that the 16 positions fall 256 bytes apart on the cache sets */
+ * multiple of 4 KB (kernels/winograd.h) so that the positions fall 256 bytes apart on the cache sets */
 static long wino_plane(int ch, long maxcols) { return ((long)ch * maxcols + 1023) / 1024 * 1024 + 64; }
 
 typedef struct { int ni, nr; long cols, img_cols; } WinoBlock;
@@ -49,16 +60,16 @@ void conv_fwd_wino(const Tensor *x, const Tensor *w, Tensor *y) {
     const int N = x->shape[0], C = x->shape[1], H = x->shape[2], W = x->shape[3], Co = w->shape[0];
     const WinoPlan wp = wino_plan(N, C, Co, H, W);
     Arena *s = conv_scratch();
-    float *u = arena_alloc(s, (size_t)16 * Co * C * sizeof(float));
+    float *u = arena_alloc(s, (size_t)wp.P * Co * C * sizeof(float));
     const long pv = wino_plane(C, wp.maxcols), pm = wino_plane(Co, wp.maxcols);
-    float *vb = arena_alloc(s, (size_t)wp.p.T * 16 * pv * sizeof(float));
-    float *mb = arena_alloc(s, (size_t)wp.p.T * 16 * pm * sizeof(float));
-    KERNEL(x->dev, wino_filter)(w->data, Co, C, u);
+    float *vb = arena_alloc(s, (size_t)wp.p.T * wp.P * pv * sizeof(float));
+    float *mb = arena_alloc(s, (size_t)wp.p.T * wp.P * pm * sizeof(float));
+    WINO(x->dev, wp.f4, filter)(w->data, Co, C, u);
     const size_t xim = (size_t)C * H * W, yim = (size_t)Co * H * W;
 #pragma omp parallel for schedule(dynamic, 1) if (wp.p.C > 1)
     for (int t = 0; t < wp.p.C; t++) {
         const int me = omp_get_thread_num();
-        float *v = vb + (size_t)me * 16 * pv, *m = mb + (size_t)me * 16 * pm;
+        float *v = vb + (size_t)me * wp.P * pv, *m = mb + (size_t)me * wp.P * pm;
         int n0, n1;
         chunk(N, wp.p.C, t, &n0, &n1);
         for (int i0 = n0; i0 < n1; i0 += wp.per)
@@ -67,33 +78,33 @@ void conv_fwd_wino(const Tensor *x, const Tensor *w, Tensor *y) {
                 const int ni = b.ni, nr = b.nr;
                 const long cols = b.cols, img_cols = b.img_cols;
                 for (int i = 0; i < ni; i++)
-                    KERNEL(x->dev, wino_input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols, pv);
-                for (int k = 0; k < 16; k++)                 /* M[k] [Co, cols] = U[k] [Co, C] @ V[k] [C, cols] */
+                    WINO(x->dev, wp.f4, input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols, pv);
+                for (int k = 0; k < wp.P; k++)                 /* M[k] [Co, cols] = U[k] [Co, C] @ V[k] [C, cols] */
                     KERNEL(x->dev, gemm)(0, 0, Co, (int)cols, C, 1.0f, u + (size_t)k * Co * C, C, v + k * pv, (int)cols, 0.0f,
                                          m + k * pm, (int)cols);
                 for (int i = 0; i < ni; i++)
-                    KERNEL(x->dev, wino_output)(m + i * img_cols, cols, pm, Co, H, W, ty0, nr, y->data + (i0 + i) * yim);
+                    WINO(x->dev, wp.f4, output)(m + i * img_cols, cols, pm, Co, H, W, ty0, nr, y->data + (i0 + i) * yim);
             }
     }
 }
 
-/* gw [Co,C,3,3] from x [N,C,H,W] and gy [N,Co,H,W]: per chunk dU [16,Co,C] accumulated over its blocks,
+/* gw [Co,C,3,3] from x [N,C,H,W] and gy [N,Co,H,W]: per chunk dU [P,Co,C] accumulated over its blocks,
  * the chunks' partials summed in chunk order, then the adjoint filter transform */
 void conv_dw_wino(const Tensor *x, const Tensor *gy, Tensor *gw) {
     const int N = x->shape[0], C = x->shape[1], H = x->shape[2], W = x->shape[3], Co = gy->shape[1];
     const WinoPlan wp = wino_plan(N, C, Co, H, W);
-    const size_t un = (size_t)16 * Co * C;
+    const size_t un = (size_t)wp.P * Co * C;
     Arena *s = conv_scratch();
     const long pv = wino_plane(C, wp.maxcols), pe = wino_plane(Co, wp.maxcols);
-    float *vb = arena_alloc(s, (size_t)wp.p.T * 16 * pv * sizeof(float));
-    float *eb = arena_alloc(s, (size_t)wp.p.T * 16 * pe * sizeof(float));
+    float *vb = arena_alloc(s, (size_t)wp.p.T * wp.P * pv * sizeof(float));
+    float *eb = arena_alloc(s, (size_t)wp.p.T * wp.P * pe * sizeof(float));
     float *part = arena_alloc(s, (size_t)wp.p.C * un * sizeof(float));
     float *du = arena_alloc(s, un * sizeof(float));
     const size_t xim = (size_t)C * H * W, yim = (size_t)Co * H * W;
 #pragma omp parallel for schedule(dynamic, 1) if (wp.p.C > 1)
     for (int t = 0; t < wp.p.C; t++) {
         const int me = omp_get_thread_num();
-        float *v = vb + (size_t)me * 16 * pv, *e = eb + (size_t)me * 16 * pe;
+        float *v = vb + (size_t)me * wp.P * pv, *e = eb + (size_t)me * wp.P * pe;
         float beta = 0.0f;
         int n0, n1;
         chunk(N, wp.p.C, t, &n0, &n1);
@@ -103,15 +114,15 @@ void conv_dw_wino(const Tensor *x, const Tensor *gy, Tensor *gw) {
                 const int ni = b.ni, nr = b.nr;
                 const long cols = b.cols, img_cols = b.img_cols;
                 for (int i = 0; i < ni; i++) {
-                    KERNEL(x->dev, wino_input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols, pv);
-                    KERNEL(x->dev, wino_output_adjoint)(gy->data + (i0 + i) * yim, Co, H, W, ty0, nr, e + i * img_cols, cols, pe);
+                    WINO(x->dev, wp.f4, input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols, pv);
+                    WINO(x->dev, wp.f4, output_adjoint)(gy->data + (i0 + i) * yim, Co, H, W, ty0, nr, e + i * img_cols, cols, pe);
                 }
-                for (int k = 0; k < 16; k++)                 /* dU[k] [Co, C] += E[k] [Co, cols] @ V[k]^T */
+                for (int k = 0; k < wp.P; k++)                 /* dU[k] [Co, C] += E[k] [Co, cols] @ V[k]^T */
                     KERNEL(x->dev, gemm)(0, 1, Co, C, (int)cols, 1.0f, e + k * pe, (int)cols, v + k * pv, (int)cols, beta,
                                          part + t * un + (size_t)k * Co * C, C);
                 beta = 1.0f;
             }
     }
     KERNEL(x->dev, sum_rows)(wp.p.C, un, part, du);
-    KERNEL(x->dev, wino_filter_adjoint)(du, Co, C, gw->data);
+    WINO(x->dev, wp.f4, filter_adjoint)(du, Co, C, gw->data);
 }

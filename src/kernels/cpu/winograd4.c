@@ -1,0 +1,241 @@
+/* Winograd F(4x4, 3x3) transforms (kernels/winograd.h).  Each transform is separable: a 1-D transform
+ * along the rows of a tile (tile_row_*, strided over the row's pixels) and the same 1-D transform along
+ * its columns (contiguous over the tiles of a block row, so it vectorises). */
+#include "kernels/winograd.h"
+#include <string.h>
+
+enum { SEG = 32,        /* tiles of a row transformed together */
+       TY_RUN = 4 };    /* tile rows transformed together: their input rows are row-transformed once */
+
+/* ---- filter: u = G g G^T (3x3 -> 6x6) ----
+ *   G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1] */
+static inline void g_apply(float g0, float g1, float g2, float t[6]) {
+    const float a = g0 + g2, b = g0 * (1.0f / 24) + g2 * (1.0f / 6);
+    t[0] = 0.25f * g0;
+    t[1] = -(a + g1) * (1.0f / 6);
+    t[2] = -(a - g1) * (1.0f / 6);
+    t[3] = b + g1 * (1.0f / 12);
+    t[4] = b - g1 * (1.0f / 12);
+    t[5] = g2;
+}
+
+void cpu_wino4_filter(const float *w, int Co, int C, float *u) {
+    const long plane = (long)Co * C;
+#pragma omp parallel for schedule(static) if (plane >= 1024)
+    for (int o = 0; o < Co; o++)
+        for (int c = 0; c < C; c++) {
+            const float *g = w + ((long)o * C + c) * 9;
+            float t[3][6];                                          /* (G g)^T: column j of G g */
+            for (int j = 0; j < 3; j++) g_apply(g[j], g[3 + j], g[6 + j], t[j]);
+            float *uo = u + (long)o * C + c, r[6];
+            for (int i = 0; i < 6; i++) {                           /* row i of (G g) G^T */
+                g_apply(t[0][i], t[1][i], t[2][i], r);
+                for (int k = 0; k < 6; k++) uo[(6 * i + k) * plane] = r[k];
+            }
+        }
+}
+
+/* G^T dU G (6x6 -> 3x3): the adjoint of the filter transform */
+static inline void gt_apply(const float d[6], float g[3]) {
+    const float s = d[1] + d[2], m = d[1] - d[2], s4 = d[3] + d[4], m4 = d[3] - d[4];
+    g[0] = 0.25f * d[0] - s * (1.0f / 6) + s4 * (1.0f / 24);
+    g[1] = -m * (1.0f / 6) + m4 * (1.0f / 12);
+    g[2] = -s * (1.0f / 6) + s4 * (1.0f / 6) + d[5];
+}
+
+void cpu_wino4_filter_adjoint(const float *du, int Co, int C, float *gw) {
+    const long plane = (long)Co * C;
+#pragma omp parallel for schedule(static) if (plane >= 1024)
+    for (int o = 0; o < Co; o++)
+        for (int c = 0; c < C; c++) {
+            const float *d = du + (long)o * C + c;
+            float t[6][3];                                          /* dU G (6x6 -> 6x3) */
+            for (int i = 0; i < 6; i++) {
+                float row[6];
+                for (int k = 0; k < 6; k++) row[k] = d[(6 * i + k) * plane];
+                gt_apply(row, t[i]);
+            }
+            float *g = gw + ((long)o * C + c) * 9;
+            for (int j = 0; j < 3; j++) {                           /* G^T (dU G) */
+                float col[6], r[3];
+                for (int i = 0; i < 6; i++) col[i] = t[i][j];
+                gt_apply(col, r);
+                g[j] = r[0], g[3 + j] = r[1], g[6 + j] = r[2];
+            }
+        }
+}
+
+/* ---- input: v = B^T d B (6x6 -> 6x6) ----
+ *   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1] */
+#define BT_APPLY(d0, d1, d2, d3, d4, d5, o0, o1, o2, o3, o4, o5)                                    \
+    do {                                                                                           \
+        const float a_ = (d4) - 4.0f * (d2), b_ = (d3) - 4.0f * (d1);                               \
+        const float c_ = (d4) - (d2), e_ = 2.0f * ((d3) - (d1));                                    \
+        o0 = 4.0f * ((d0) - (d2)) + c_;                                                            \
+        o1 = a_ + b_;                                                                              \
+        o2 = a_ - b_;                                                                              \
+        o3 = c_ + e_;                                                                              \
+        o4 = c_ - e_;                                                                              \
+        o5 = 4.0f * ((d1) - (d3)) + ((d5) - (d3));                                                 \
+    } while (0)
+
+/* pad[i] = row[4 s0 - 1 + i] for i = 0 .. 4 ns + 1, the pixels that tiles s0 .. s0+ns-1 read (zeros outside [0, W)) */
+static void padded_row(const float *row, int W, int s0, int ns, float *pad) {
+    const int j0 = 4 * s0 - 1, n = 4 * ns + 2;
+    const int lo = j0 < 0 ? -j0 : 0, hi = W - j0 < n ? W - j0 : n;     /* pad[lo .. hi-1] inside the row */
+    for (int i = 0; i < lo; i++) pad[i] = 0.0f;
+    memcpy(pad + lo, row + j0 + lo, sizeof(float) * (size_t)(hi - lo));
+    for (int i = hi; i < n; i++) pad[i] = 0.0f;
+}
+
+/* r[k][t] = (d B)[k] for the 6 pixels d_q = pad[4 t + q] of tile s0 + t */
+static void row_transform(const float *restrict pad, int ns, float r[restrict 6][SEG]) {
+    for (int t = 0; t < ns; t++) {
+        const float *d = pad + 4 * t;
+        BT_APPLY(d[0], d[1], d[2], d[3], d[4], d[5], r[0][t], r[1][t], r[2][t], r[3][t], r[4][t], r[5][t]);
+    }
+}
+
+/* v_i[t] (position 6 i + k, the v_i `step` floats apart) = (B^T (r_0 .. r_5))_i[t] for column position k */
+static inline void column_input(const float *restrict r0, const float *restrict r1, const float *restrict r2,
+                                const float *restrict r3, const float *restrict r4, const float *restrict r5, int ns,
+                                float *restrict v0, float *restrict v1, float *restrict v2, float *restrict v3,
+                                float *restrict v4, float *restrict v5) {
+    for (int t = 0; t < ns; t++)
+        BT_APPLY(r0[t], r1[t], r2[t], r3[t], r4[t], r5[t], v0[t], v1[t], v2[t], v3[t], v4[t], v5[t]);
+}
+
+void cpu_wino4_input(const float *x, int C, int H, int W, int ty0, int rows, float *v, long ld, long plane) {
+    const int tw = wino4_tiles(W);
+    for (int c = 0; c < C; c++) {
+        const float *xc = x + (long)c * H * W;
+        for (int s0 = 0; s0 < tw; s0 += SEG)
+            for (int ta = ty0; ta < ty0 + rows; ta += TY_RUN) {
+                const int ns = tw - s0 < SEG ? tw - s0 : SEG, nt = ty0 + rows - ta < TY_RUN ? ty0 + rows - ta : TY_RUN;
+                /* the run's input rows 4 ta - 1 .. copied with their zero padding first, then row-transformed
+                 * (the copies' stores have reached the cache when the strided loads read them) */
+                float pad[4 * TY_RUN + 2][4 * SEG + 2], r[4 * TY_RUN + 2][6][SEG];   /* r[i] = (d B) of row 4 ta - 1 + i */
+                const int nrow = 4 * nt + 2;
+                for (int i = 0; i < nrow; i++) {
+                    const int ih = 4 * ta - 1 + i;
+                    if (ih < 0 || ih >= H) memset(pad[i], 0, sizeof(float) * (size_t)(4 * ns + 2));
+                    else padded_row(xc + (long)ih * W, W, s0, ns, pad[i]);
+                }
+                for (int i = 0; i < nrow; i++) row_transform(pad[i], ns, r[i]);
+                for (int a = 0; a < nt; a++) {                      /* tile row ta + a: rows 4a .. 4a+5 of r */
+                    float *vo = v + (long)c * ld + (long)(ta + a - ty0) * tw + s0;
+                    const float(*q)[6][SEG] = r + 4 * a;
+                    for (int k = 0; k < 6; k++)                     /* B^T (d B), column position k */
+                        column_input(q[0][k], q[1][k], q[2][k], q[3][k], q[4][k], q[5][k], ns, vo + k * plane,
+                                     vo + (6 + k) * plane, vo + (12 + k) * plane, vo + (18 + k) * plane,
+                                     vo + (24 + k) * plane, vo + (30 + k) * plane);
+                }
+            }
+    }
+}
+
+/* ---- output: y = A^T m A (6x6 -> 4x4) ----
+ *   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1] */
+#define AT_APPLY(m0, m1, m2, m3, m4, m5, o0, o1, o2, o3)                                            \
+    do {                                                                                           \
+        const float p_ = (m1) + (m2), q_ = (m1) - (m2), r_ = (m3) + (m4), s_ = (m3) - (m4);          \
+        o0 = (m0) + p_ + r_;                                                                       \
+        o1 = q_ + 2.0f * s_;                                                                       \
+        o2 = p_ + 4.0f * r_;                                                                       \
+        o3 = q_ + 8.0f * s_ + (m5);                                                                \
+    } while (0)
+
+/* q_j[t] = (A^T (m_0 .. m_5))_j[t] for column position k (m_i: position 6 i + k, `step` floats apart) */
+static inline void column_output(const float *restrict m0, const float *restrict m1, const float *restrict m2,
+                                 const float *restrict m3, const float *restrict m4, const float *restrict m5, int ns,
+                                 float *restrict q0, float *restrict q1, float *restrict q2, float *restrict q3) {
+    for (int t = 0; t < ns; t++) AT_APPLY(m0[t], m1[t], m2[t], m3[t], m4[t], m5[t], q0[t], q1[t], q2[t], q3[t]);
+}
+
+void cpu_wino4_output(const float *m, long ld, long plane, int Co, int H, int W, int ty0, int rows, float *y) {
+    const int tw = wino4_tiles(W);
+    for (int o = 0; o < Co; o++)
+        for (int s0 = 0; s0 < tw; s0 += SEG)
+            for (int ta = ty0; ta < ty0 + rows; ta += TY_RUN) {
+                const int ns = tw - s0 < SEG ? tw - s0 : SEG, nt = ty0 + rows - ta < TY_RUN ? ty0 + rows - ta : TY_RUN;
+                const int full = (4 * (s0 + ns) <= W) ? ns : ns - 1;   /* tiles with all 4 output columns */
+                float q[4 * TY_RUN][6][SEG];                        /* q[i]: output row 4 ta + i, before A */
+                for (int a = 0; a < nt; a++) {
+                    const float *mo = m + (long)o * ld + (long)(ta + a - ty0) * tw + s0;
+                    for (int k = 0; k < 6; k++)
+                        column_output(mo + k * plane, mo + (6 + k) * plane, mo + (12 + k) * plane, mo + (18 + k) * plane,
+                                      mo + (24 + k) * plane, mo + (30 + k) * plane, ns, q[4 * a][k], q[4 * a + 1][k], q[4 * a + 2][k],
+                                      q[4 * a + 3][k]);
+                }
+                for (int i = 0; i < 4 * nt && 4 * ta + i < H; i++) {
+                    float *yr = y + ((long)o * H + 4 * ta + i) * W + 4 * s0;
+                    const float(*qi)[SEG] = q[i];
+                    for (int t = 0; t < full; t++)
+                        AT_APPLY(qi[0][t], qi[1][t], qi[2][t], qi[3][t], qi[4][t], qi[5][t], yr[4 * t], yr[4 * t + 1],
+                                 yr[4 * t + 2], yr[4 * t + 3]);
+                    if (full < ns) {                                /* the last tile of a row: W % 4 columns */
+                        float z[4];
+                        AT_APPLY(qi[0][full], qi[1][full], qi[2][full], qi[3][full], qi[4][full], qi[5][full], z[0], z[1],
+                                 z[2], z[3]);
+                        for (int l = 0; 4 * (s0 + full) + l < W; l++) yr[4 * full + l] = z[l];
+                    }
+                }
+            }
+}
+
+/* ---- output adjoint: e = A g A^T (4x4 -> 6x6), the adjoint of the output transform ---- */
+#define A_APPLY(g0, g1, g2, g3, o0, o1, o2, o3, o4, o5)                                             \
+    do {                                                                                           \
+        const float a_ = (g0) + (g2), b_ = (g1) + (g3);                                             \
+        const float c_ = (g0) + 4.0f * (g2), d_ = 2.0f * (g1) + 8.0f * (g3);                        \
+        o0 = (g0);                                                                                 \
+        o1 = a_ + b_;                                                                              \
+        o2 = a_ - b_;                                                                              \
+        o3 = c_ + d_;                                                                              \
+        o4 = c_ - d_;                                                                              \
+        o5 = (g3);                                                                                 \
+    } while (0)
+
+/* p[k][t] = (row of a gy tile) A^T for the ns tiles of output row yr (from tile s0; columns past W are zeros) */
+static void row_adjoint(const float *yr, int W, int s0, int full, int ns, float p[6][SEG]) {
+    for (int t = 0; t < full; t++) {
+        const float *g = yr + 4 * t;
+        A_APPLY(g[0], g[1], g[2], g[3], p[0][t], p[1][t], p[2][t], p[3][t], p[4][t], p[5][t]);
+    }
+    if (full < ns) {
+        float g[4] = {0, 0, 0, 0};
+        for (int l = 0; 4 * (s0 + full) + l < W; l++) g[l] = yr[4 * full + l];
+        A_APPLY(g[0], g[1], g[2], g[3], p[0][full], p[1][full], p[2][full], p[3][full], p[4][full], p[5][full]);
+    }
+}
+
+/* e_i[t] (position 6 i + k, `step` floats apart) = (A (p_0 .. p_3))_i[t] for column position k */
+static inline void column_adjoint(const float *restrict p0, const float *restrict p1, const float *restrict p2,
+                                  const float *restrict p3, int ns, float *restrict e0, float *restrict e1,
+                                  float *restrict e2, float *restrict e3, float *restrict e4, float *restrict e5) {
+    for (int t = 0; t < ns; t++) A_APPLY(p0[t], p1[t], p2[t], p3[t], e0[t], e1[t], e2[t], e3[t], e4[t], e5[t]);
+}
+
+void cpu_wino4_output_adjoint(const float *gy, int Co, int H, int W, int ty0, int rows, float *e, long ld, long plane) {
+    const int tw = wino4_tiles(W);
+    for (int o = 0; o < Co; o++)
+        for (int s0 = 0; s0 < tw; s0 += SEG)
+            for (int ta = ty0; ta < ty0 + rows; ta += TY_RUN) {
+                const int ns = tw - s0 < SEG ? tw - s0 : SEG, nt = ty0 + rows - ta < TY_RUN ? ty0 + rows - ta : TY_RUN;
+                const int full = (4 * (s0 + ns) <= W) ? ns : ns - 1;
+                float p[4 * TY_RUN][6][SEG];                        /* p[i]: output row 4 ta + i */
+                for (int i = 0; i < 4 * nt; i++) {
+                    const int oh = 4 * ta + i;
+                    if (oh >= H) memset(p[i], 0, sizeof p[i]);
+                    else row_adjoint(gy + ((long)o * H + oh) * W + 4 * s0, W, s0, full, ns, p[i]);
+                }
+                for (int a = 0; a < nt; a++) {
+                    float *eo = e + (long)o * ld + (long)(ta + a - ty0) * tw + s0;
+                    const float(*q)[6][SEG] = p + 4 * a;
+                    for (int k = 0; k < 6; k++)                     /* A (row-transformed tile), column position k */
+                        column_adjoint(q[0][k], q[1][k], q[2][k], q[3][k], ns, eo + k * plane, eo + (6 + k) * plane,
+                                       eo + (12 + k) * plane, eo + (18 + k) * plane, eo + (24 + k) * plane,
+                                       eo + (30 + k) * plane);
+                }
+            }
+}
