@@ -8,6 +8,7 @@ static inline int full_tiles(int s0, int ns, int tw, int W) { return s0 + ns < t
 
 void cpu_wino_filter(const float *w, int Co, int C, float *u) {
     const long plane = (long)Co * C;
+#pragma omp parallel for schedule(static) if (plane >= 1024)
     for (int o = 0; o < Co; o++)
         for (int c = 0; c < C; c++) {
             const float *g = w + ((long)o * C + c) * 9;
@@ -189,6 +190,7 @@ void cpu_wino_output_adjoint(const float *gy, int Co, int H, int W, int ty0, int
 
 void cpu_wino_filter_adjoint(const float *du, int Co, int C, float *gw) {
     const long plane = (long)Co * C;
+#pragma omp parallel for schedule(static) if (plane >= 1024)
     for (int o = 0; o < Co; o++)
         for (int c = 0; c < C; c++) {
             const float *d = du + (long)o * C + c;

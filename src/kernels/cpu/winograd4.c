@@ -79,57 +79,53 @@ void cpu_wino4_filter_adjoint(const float *du, int Co, int C, float *gw) {
         o5 = 4.0f * ((d1) - (d3)) + ((d5) - (d3));                                                 \
     } while (0)
 
-/* pad[i] = row[4 s0 - 1 + i] for i = 0 .. 4 ns + 1, the pixels that tiles s0 .. s0+ns-1 read (zeros outside [0, W)) */
-static void padded_row(const float *row, int W, int s0, int ns, float *pad) {
-    const int j0 = 4 * s0 - 1, n = 4 * ns + 2;
-    const int lo = j0 < 0 ? -j0 : 0, hi = W - j0 < n ? W - j0 : n;     /* pad[lo .. hi-1] inside the row */
-    for (int i = 0; i < lo; i++) pad[i] = 0.0f;
-    memcpy(pad + lo, row + j0 + lo, sizeof(float) * (size_t)(hi - lo));
-    for (int i = hi; i < n; i++) pad[i] = 0.0f;
-}
+/* Columns first: for a tile row, B^T over its 6 input rows (contiguous along the rows, full vectors, no
+ * copy of the input) into cb [6][4 ns + 2] with the zero padding around the image; then B along each of the
+ * 6 rows of cb (stride 4 over the tiles), straight into the 36 positions of v. */
+static const float zero_row[4 * SEG + 2];
 
-/* r[k][t] = (d B)[k] for the 6 pixels d_q = pad[4 t + q] of tile s0 + t */
-static void row_transform(const float *restrict pad, int ns, float r[restrict 6][SEG]) {
-    for (int t = 0; t < ns; t++) {
-        const float *d = pad + 4 * t;
-        BT_APPLY(d[0], d[1], d[2], d[3], d[4], d[5], r[0][t], r[1][t], r[2][t], r[3][t], r[4][t], r[5][t]);
+/* cb[i][jj] = (B^T (rows_0 .. rows_5))_i[jj] for jj in [lo, hi), zeros elsewhere in [0, n) */
+static void column_part(const float *const rows[6], int lo, int hi, int n, float cb[restrict 6][4 * SEG + 2]) {
+    const float *restrict d0 = rows[0], *restrict d1 = rows[1], *restrict d2 = rows[2];
+    const float *restrict d3 = rows[3], *restrict d4 = rows[4], *restrict d5 = rows[5];
+    float *restrict c0 = cb[0], *restrict c1 = cb[1], *restrict c2 = cb[2];
+    float *restrict c3 = cb[3], *restrict c4 = cb[4], *restrict c5 = cb[5];
+    for (int jj = lo; jj < hi; jj++)
+        BT_APPLY(d0[jj], d1[jj], d2[jj], d3[jj], d4[jj], d5[jj], c0[jj], c1[jj], c2[jj], c3[jj], c4[jj], c5[jj]);
+    for (int i = 0; i < 6; i++) {
+        for (int jj = 0; jj < lo; jj++) cb[i][jj] = 0.0f;
+        for (int jj = hi; jj < n; jj++) cb[i][jj] = 0.0f;
     }
 }
 
-/* v_i[t] (position 6 i + k, the v_i `step` floats apart) = (B^T (r_0 .. r_5))_i[t] for column position k */
-static inline void column_input(const float *restrict r0, const float *restrict r1, const float *restrict r2,
-                                const float *restrict r3, const float *restrict r4, const float *restrict r5, int ns,
-                                float *restrict v0, float *restrict v1, float *restrict v2, float *restrict v3,
-                                float *restrict v4, float *restrict v5) {
-    for (int t = 0; t < ns; t++)
-        BT_APPLY(r0[t], r1[t], r2[t], r3[t], r4[t], r5[t], v0[t], v1[t], v2[t], v3[t], v4[t], v5[t]);
+/* v_k[t] (position 6 i + k) = (c B)[k] for the 6 values c[4 t .. 4 t + 5] of each of the ns tiles */
+static void row_part(const float *restrict c, int ns, float *restrict v0, float *restrict v1, float *restrict v2,
+                     float *restrict v3, float *restrict v4, float *restrict v5) {
+    for (int t = 0; t < ns; t++) {
+        const float *d = c + 4 * t;
+        BT_APPLY(d[0], d[1], d[2], d[3], d[4], d[5], v0[t], v1[t], v2[t], v3[t], v4[t], v5[t]);
+    }
 }
 
 void cpu_wino4_input(const float *x, int C, int H, int W, int ty0, int rows, float *v, long ld, long plane) {
     const int tw = wino4_tiles(W);
     for (int c = 0; c < C; c++) {
         const float *xc = x + (long)c * H * W;
-        for (int s0 = 0; s0 < tw; s0 += SEG)
-            for (int ta = ty0; ta < ty0 + rows; ta += TY_RUN) {
-                const int ns = tw - s0 < SEG ? tw - s0 : SEG, nt = ty0 + rows - ta < TY_RUN ? ty0 + rows - ta : TY_RUN;
-                /* the run's input rows 4 ta - 1 .. copied with their zero padding first, then row-transformed
-                 * (the copies' stores have reached the cache when the strided loads read them) */
-                float pad[4 * TY_RUN + 2][4 * SEG + 2], r[4 * TY_RUN + 2][6][SEG];   /* r[i] = (d B) of row 4 ta - 1 + i */
-                const int nrow = 4 * nt + 2;
-                for (int i = 0; i < nrow; i++) {
-                    const int ih = 4 * ta - 1 + i;
-                    if (ih < 0 || ih >= H) memset(pad[i], 0, sizeof(float) * (size_t)(4 * ns + 2));
-                    else padded_row(xc + (long)ih * W, W, s0, ns, pad[i]);
+        for (int ta = ty0; ta < ty0 + rows; ta++)
+            for (int s0 = 0; s0 < tw; s0 += SEG) {
+                const int ns = tw - s0 < SEG ? tw - s0 : SEG, j0 = 4 * s0 - 1, n = 4 * ns + 2;
+                const int lo = j0 < 0 ? -j0 : 0, hi = W - j0 < n ? W - j0 : n;   /* columns j0 + lo .. inside */
+                const float *rp[6];                                 /* input rows 4 ta - 1 + p, from column j0 */
+                for (int p = 0; p < 6; p++) {
+                    const int ih = 4 * ta - 1 + p;
+                    rp[p] = ih < 0 || ih >= H ? zero_row : xc + (long)ih * W + j0;
                 }
-                for (int i = 0; i < nrow; i++) row_transform(pad[i], ns, r[i]);
-                for (int a = 0; a < nt; a++) {                      /* tile row ta + a: rows 4a .. 4a+5 of r */
-                    float *vo = v + (long)c * ld + (long)(ta + a - ty0) * tw + s0;
-                    const float(*q)[6][SEG] = r + 4 * a;
-                    for (int k = 0; k < 6; k++)                     /* B^T (d B), column position k */
-                        column_input(q[0][k], q[1][k], q[2][k], q[3][k], q[4][k], q[5][k], ns, vo + k * plane,
-                                     vo + (6 + k) * plane, vo + (12 + k) * plane, vo + (18 + k) * plane,
-                                     vo + (24 + k) * plane, vo + (30 + k) * plane);
-                }
+                float cb[6][4 * SEG + 2];
+                column_part(rp, lo, hi, n, cb);
+                float *vo = v + (long)c * ld + (long)(ta - ty0) * tw + s0;
+                for (int i = 0; i < 6; i++)
+                    row_part(cb[i], ns, vo + (6 * i) * plane, vo + (6 * i + 1) * plane, vo + (6 * i + 2) * plane,
+                             vo + (6 * i + 3) * plane, vo + (6 * i + 4) * plane, vo + (6 * i + 5) * plane);
             }
     }
 }
