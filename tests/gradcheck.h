@@ -10,7 +10,7 @@
  *               the smooth scaling D2(h) = 4 D2(h/2) + O(h^4) (a kink inside [x-h, x+h] makes them
  *               scale like h instead), by more than the tolerance; at most 20% may be skipped.
  * Second order: P = sum_x (dL/dx)^2 with dL/dx computed with create_graph; dP/d in[j] from mg_grad vs
- *               finite differences of P, where P itself is computed by a first-order pass. */
+ *               finite differences of P, where P itself is computed by a first-order pass and summed in double. */
 #ifndef MG_GRADCHECK_H
 #define MG_GRADCHECK_H
 #include "ops/ops.h"
@@ -103,7 +103,18 @@ static Tensor *gc2_penalty(GcCtx *c, Tensor *const *in, int create) {
     return p;
 }
 
-static double gc2_scalar(void *c, Tensor *const *in) { return tensor_item(gc2_penalty(c, in, 0)); }
+/* P for the finite differences: the squares of the float32 gradient summed in double, so that P's own rounding
+ * (an ulp of P is far above its second differences when P is large) does not swamp them */
+static double gc2_scalar(void *c, Tensor *const *in) {
+    GcCtx *g = c;
+    int old = mg_set_grad_enabled(1);
+    Tensor *y = g->f(in, g->ctx), *gx;
+    mg_grad(1, &y, &g->R, 1, &in[g->wrt], &gx, 0);
+    mg_set_grad_enabled(old);
+    double p = 0;
+    for (size_t i = 0; i < tensor_numel(gx); i++) p += (double)gx->data[i] * gx->data[i];
+    return p;
+}
 
 static int gradcheck2(const char *name, GcFn f, void *ctx, int nin, Tensor *const *in, int wrt, double h, double tol,
                       int maxel) {

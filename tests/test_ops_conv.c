@@ -151,7 +151,7 @@ TEST(conv_transpose2d_gradients) {
 }
 
 /* 3x3 stride-1 padding-1 convolutions take Winograd (kernels/winograd.h), F(2x2, 3x3) from 64 pixels and
- * F(4x4, 3x3) from 1024: odd and non-square sizes (a tile's dropped row / column), several whole images per block,
+ * F(4x4, 3x3) from 256: odd and non-square sizes (a tile's dropped row / column), several whole images per block,
  * bands of tile rows of one image (many channels, ops/conv_wino.c WINO_BLOCK_FLOATS), against plain loops;
  * then gradients of first and second order (the input gradient is the same path with the turned kernel) on
  * images of at least 64 pixels, so that they take this path too, odd in both directions (one 9 x 9 image
@@ -173,7 +173,7 @@ TEST(winograd_path_forward_and_gradients) {
         for (size_t i = 0; i < tensor_numel(y); i++) md = fmax(md, fabs(y->data[i] - r->data[i])), mr = fmax(mr, fabs(r->data[i]));
         CHECK_MSG(md < 2e-6 * fmax(1, mr) * sqrt(9.0 * c[k].Ci), "case %zu: max diff %g (largest output %g)", k, md, mr);
     }
-    /* F(2x2, 3x3) below 1024 pixels (9x9, 9x11), F(4x4, 3x3) from there (33x34: a last tile of 1 row, 2 columns) */
+    /* F(2x2, 3x3) below 256 pixels (9x9, 9x11), F(4x4, 3x3) from there (33x34: a last tile of 1 row, 2 columns) */
     ConvCase cs[] = {{{1, 1, 0, 1}, 0, 0.2f}, {{1, 1, 0, 1}, 1, -1}, {{1, 1, 0, 1}, 0, -1}};
     for (int k = 0; k < 3; k++) {
         Tensor *x = k == 0 ? gc_input(TSHAPE(1, 3, 9, 9), 440, -1, 1) : k == 1 ? gc_input(TSHAPE(2, 3, 9, 11), 441, -1, 1)

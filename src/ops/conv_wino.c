@@ -30,7 +30,7 @@ typedef struct {
 } WinoPlan;
 
 static WinoPlan wino_plan(int N, int C, int Co, int H, int W) {
-    const int f4 = H * W >= 1024;            /* F(4x4, 3x3) from 32x32 on (measured: BENCHMARKS.md, session 10) */
+    const int f4 = H * W >= 256;             /* F(4x4, 3x3) from 16x16 on (measured: BENCHMARKS.md, session 10) */
     WinoPlan w = {f4, f4 ? 36 : 16, f4 ? wino4_tiles(W) : wino_tiles(W), f4 ? wino4_tiles(H) : wino_tiles(H), 1, 0, 0,
                   col_plan(N, H * W, 18L * N * H * W * Co * C)};
     long target = (f4 ? WINO4_BLOCK_FLOATS : WINO_BLOCK_FLOATS) / ((long)w.P * (C + Co));   /* tiles of a block */
