@@ -31,8 +31,9 @@ Tensor *sg2_lrelu_gain(Tensor *x, float extra);
 Tensor *sg2_normalise(Tensor *x);
 
 /* A convolution with equalised learning rate: x [N,I,H,W] -> [N,O,H,W] ("same" padding), then
- * bias and (optionally) leaky ReLU x sqrt(2) x act_gain.  down: average-pool 2x2 after the
- * convolution (before the bias), halving H and W. */
+ * bias and (optionally) leaky ReLU x sqrt(2) x act_gain (without bias and activation: x act_gain, taken
+ * in the weight's scale).  down: average-pool 2x2 after the convolution (before the bias), halving H and W;
+ * a 1x1 kernel is pooled first instead, the same function in a quarter of the products. */
 typedef struct EqConv {
     Tensor *w, *b;              /* [O,I,k,k], [O] or NULL */
     int k, down, lrelu;
