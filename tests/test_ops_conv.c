@@ -160,7 +160,7 @@ TEST(winograd_path_forward_and_gradients) {
     struct { int N, Ci, H, W, Co; } c[] = {{3, 5, 13, 5, 4}, {4, 2, 9, 8, 3}, {5, 3, 3, 33, 2}, {12, 6, 8, 8, 7},
                                            {2, 40, 50, 45, 40}, {1, 1, 9, 64, 1},
                                            /* F(4x4, 3x3): last tiles of 1, 2, 3 rows / columns; whole images side by side */
-                                           {3, 4, 33, 34, 5}, {2, 3, 35, 31, 2}, {9, 16, 32, 32, 16}, {2, 64, 32, 32, 32}};
+                                           {3, 16, 17, 18, 16}, {2, 3, 19, 14, 2}, {9, 16, 16, 16, 16}, {2, 64, 32, 32, 32}};
     for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
         mg_step_reset();
         Tensor *x = gc_input(TSHAPE(c[k].N, c[k].Ci, c[k].H, c[k].W), 400 + k, -1, 1);
@@ -173,14 +173,16 @@ TEST(winograd_path_forward_and_gradients) {
         for (size_t i = 0; i < tensor_numel(y); i++) md = fmax(md, fabs(y->data[i] - r->data[i])), mr = fmax(mr, fabs(r->data[i]));
         CHECK_MSG(md < 2e-6 * fmax(1, mr) * sqrt(9.0 * c[k].Ci), "case %zu: max diff %g (largest output %g)", k, md, mr);
     }
-    /* F(2x2, 3x3) below 256 pixels (9x9, 9x11), F(4x4, 3x3) from there (33x34: a last tile of 1 row, 2 columns) */
+    /* F(2x2, 3x3) below 256 pixels (9x9, 9x11), F(4x4, 3x3) from there (17x18, 16 channels: a last tile of 1 row,
+     * 2 columns) */
     ConvCase cs[] = {{{1, 1, 0, 1}, 0, 0.2f}, {{1, 1, 0, 1}, 1, -1}, {{1, 1, 0, 1}, 0, -1}};
     for (int k = 0; k < 3; k++) {
         Tensor *x = k == 0 ? gc_input(TSHAPE(1, 3, 9, 9), 440, -1, 1) : k == 1 ? gc_input(TSHAPE(2, 3, 9, 11), 441, -1, 1)
-                                                                        : gc_input(TSHAPE(1, 2, 33, 34), 442, -1, 1);
-        Tensor *in[3] = {x, gc_input(TSHAPE(3, 4, 3, 3), 450 + k, -0.5f, 0.5f), gc_input(TSHAPE(4), 460 + k, -0.5f, 0.5f)};
+                                                                        : gc_input(TSHAPE(1, 16, 17, 18), 442, -1, 1);
+        const int co = k == 2 ? 16 : 4;
+        Tensor *in[3] = {x, gc_input(TSHAPE(3, co, 3, 3), 450 + k, -0.5f, 0.5f), gc_input(TSHAPE(co), 460 + k, -0.5f, 0.5f)};
         double h = cs[k].slope >= 0 ? 2.5e-3 : 1e-2;
-        if (!cs[k].transpose) in[1] = gc_input(TSHAPE(4, x->shape[1], 3, 3), 450 + k, -0.5f, 0.5f);
+        if (!cs[k].transpose) in[1] = gc_input(TSHAPE(co, x->shape[1], 3, 3), 450 + k, -0.5f, 0.5f);
         CHECK_MSG(gradcheck("winograd conv", f_conv, &cs[k], 3, in, h, 5e-3, 80), "case %d", k);
         CHECK_MSG(gradcheck2("winograd conv", f_conv, &cs[k], 3, in, 0, h, 1.5e-2, 40), "case %d", k);
         CHECK_MSG(gradcheck2("winograd conv dw", f_conv, &cs[k], 3, in, 1, h, 1.5e-2, 40), "case %d", k);

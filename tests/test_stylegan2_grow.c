@@ -171,10 +171,11 @@ TEST(r1_through_the_fade_in_against_finite_differences) {
 }
 
 /* path length through the fade-in of G: stage 16x16 of a 16x16 G, alpha 0.4 (the last fade-in), and stage
- * 8x8 of a 16x16 G (upsampled to 16x16).  Few channels (2-8) and h = 1e-2 for the second order: the
- * second differences of the penalty (about 300, summed in double for the differences, tests/gradcheck.h)
- * are then well above float32 rounding, and few leaky-ReLU kinks fall inside +-h (5 of 34 and 1 of 28
- * elements skipped with the 16x16 convolutions on Winograd F(4x4, 3x3)). */
+ * 8x8 of a 16x16 G (upsampled to 16x16).  Few channels (2-8).  The penalty is about 300 and its float32
+ * rounding (the gradient it squares) is near the second differences: h = 2e-2 at 16x16 (6 of 34 elements
+ * skipped as kinks, against 8-12 with h = 1e-2 or 1.5e-2, whose differences drown in the rounding) and
+ * h = 1e-2 at 8x8 (1 of 28).  This check sits close to its noise floor: a change of rounding in the
+ * network can move the skip count (session 10). */
 TEST(path_length_through_the_fade_in_against_finite_differences) {
     Tiny t;
     tiny_model(&t, 16, 32);
@@ -183,7 +184,7 @@ TEST(path_length_through_the_fade_in_against_finite_differences) {
     Tensor *in[4] = {gc_input(TSHAPE(2, t.g->num_ws, 8), 8, -1, 1), &params_find(t.m.g_ps, "syn.b16.torgb.weight")->t,
                      &params_find(t.m.g_ps, "syn.b16.conv1.affine.weight")->t, &params_find(t.m.g_ps, "syn.b8.torgb.weight")->t};
     CHECK(gradcheck("G at 16x16, alpha 0.4", f_synth, &t, 4, in, 5e-3, 5e-3, 16));
-    CHECK(gradcheck2("path length at 16x16, alpha 0.4", f_synth, &t, 4, in, 0, 1e-2, 1.5e-2, 12));
+    CHECK(gradcheck2("path length at 16x16, alpha 0.4", f_synth, &t, 4, in, 0, 2e-2, 1.5e-2, 12));
     sg2_set_stage(t.g, 1, 1.0f);
     mg_step_reset();
     Tensor *in2[3] = {gc_input(TSHAPE(2, t.g->num_ws, 8), 10, -1, 1), &params_find(t.m.g_ps, "syn.b8.conv0.weight")->t,

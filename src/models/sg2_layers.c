@@ -105,23 +105,26 @@ static Tensor *demod_coeffs(Tensor *weight, Tensor *styles) {                   
     return mg_reshape(d, TSHAPE(n, out, 1, 1));
 }
 
-static Tensor *modulated_input_conv(Tensor *x, Tensor *weight, Tensor *styles) {               /* conv(x * s, weight) */
+/* conv(up(x * s), weight), up: bilinear 2x or none.  The per-channel scale commutes with the upsampling,
+ * so it is applied at the input's resolution (a quarter of the pass when up). */
+static Tensor *modulated_input_conv(Tensor *x, Tensor *weight, Tensor *styles, int up) {
     const int n = x->shape[0], in = weight->shape[1], k = weight->shape[2];
-    return mg_conv2d(mg_mul(x, mg_reshape(styles, TSHAPE(n, in, 1, 1))), weight, NULL, (ConvGeom){1, k / 2, 0, 1});
+    Tensor *xs = mg_mul(x, mg_reshape(styles, TSHAPE(n, in, 1, 1)));                        /* [N,I,h,h] */
+    if (up) xs = mg_upsample_bilinear(xs, 2);                                               /* [N,I,2h,2h] */
+    return mg_conv2d(xs, weight, NULL, (ConvGeom){1, k / 2, 0, 1});
 }
 
 Tensor *sg2_modulated_conv(Tensor *x, Tensor *weight, Tensor *styles, int demod) {
-    Tensor *y = modulated_input_conv(x, weight, styles);
+    Tensor *y = modulated_input_conv(x, weight, styles, 0);
     return demod ? mg_mul(y, demod_coeffs(weight, styles)) : y;
 }
 
 Tensor *mod_conv_noise(const ModConv *c, Tensor *x, Tensor *w, Tensor *noise) {
     const float g = 1.0f / sqrtf((float)(c->in * c->k * c->k));
-    if (c->up) x = mg_upsample_bilinear(x, 2);                          /* [N,I,res,res] */
     Tensor *s = eq_linear(&c->affine, w);                               /* [N,I] */
     if (!c->demod) s = mg_affine(s, g, 0);
     Tensor *weight = c->demod ? mg_affine(c->w, g, 0) : c->w;
-    Tensor *y = modulated_input_conv(x, weight, s);                     /* [N,O,res,res] */
+    Tensor *y = modulated_input_conv(x, weight, s, c->up);              /* [N,O,res,res] */
     Tensor *d = c->demod ? demod_coeffs(weight, s) : NULL;              /* [N,O,1,1] */
     Tensor *nz = c->noise_strength && noise ? mg_mul(noise, c->noise_strength) : NULL;   /* [N or 1,1,res,res] */
     /* y * d + noise + b, then leaky ReLU x sqrt(2) (toRGB: + b only), in one pass */
