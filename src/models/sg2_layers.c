@@ -58,13 +58,14 @@ void eq_conv_init(EqConv *c, Rng *init) {
 
 Tensor *eq_conv(const EqConv *c, Tensor *x) {
     const int fan_in = c->w->shape[1] * c->k * c->k, linear = !c->b && !c->lrelu;
-    /* a linear layer (the residual skip) takes its gain in the weight's scale: no pass over the activations */
-    const float scale = 1.0f / sqrtf((float)fan_in) * (linear ? c->act_gain : 1.0f);
-    /* a 1x1 kernel commutes with the 2x2 average pool: pooled first, a quarter of the products (as the
-     * reference implementation does); a 3x3 kernel is pooled after the convolution */
-    if (c->down && c->k == 1) x = mg_avg_pool2d(x, 2, 2, 0);
+    /* the weight's scale takes a linear layer's gain (the residual skip) and the 1/4 of the 2x2 average
+     * pool, which is then a sum of blocks: no pass over the activations for either */
+    const float scale = 1.0f / sqrtf((float)fan_in) * (linear ? c->act_gain : 1.0f) * (c->down ? 0.25f : 1.0f);
+    /* a 1x1 kernel commutes with the pool: pooled first, a quarter of the products (as the reference
+     * implementation does); a 3x3 kernel is pooled after the convolution */
+    if (c->down && c->k == 1) x = mg_downsample_sum(x, 2);
     Tensor *y = mg_conv2d(x, mg_affine(c->w, scale, 0), NULL, (ConvGeom){1, c->k / 2, 0, 1});
-    if (c->down && c->k != 1) y = mg_avg_pool2d(y, 2, 2, 0);
+    if (c->down && c->k != 1) y = mg_downsample_sum(y, 2);
     if (c->b && c->lrelu) return mg_bias_act(y, NULL, NULL, c->b, 0.2f, SG2_LRELU_GAIN * c->act_gain);   /* one pass */
     if (c->b) y = bias4(y, c->b, 1.0f);
     if (c->lrelu) return sg2_lrelu_gain(y, c->act_gain);

@@ -85,6 +85,7 @@ Tensor *mg_instance_norm(Tensor *x, Tensor *gamma, Tensor *beta, float eps);   /
 
 /* ---- resampling (ops/resample.c) ---- */
 Tensor *mg_upsample_nearest(Tensor *x, int factor);            /* [N,C,H,W] -> [N,C,fH,fW] */
+Tensor *mg_downsample_sum(Tensor *x, int factor);              /* [N,C,fH,fW] -> [N,C,H,W]: sums of f x f blocks */
 Tensor *mg_upsample_bilinear(Tensor *x, int factor);           /* align_corners=False, as PyTorch */
 Tensor *mg_avg_pool2d(Tensor *x, int k, int stride, int pad);  /* count_include_pad=True */
 /* [N,C,H,W] -> [N,C,Ho,Wo] (F.interpolate(size=(Ho,Wo), mode='bilinear', align_corners=False), no antialiasing) */

@@ -76,6 +76,7 @@ Tensor *mg_resize_bilinear(Tensor *x, int Ho, int Wo) {
 }
 
 Tensor *mg_upsample_nearest(Tensor *x, int factor) { return resample(UP_NEAREST, x, factor); }
+Tensor *mg_downsample_sum(Tensor *x, int factor) { return resample(DOWN_SUM, x, factor); }
 Tensor *mg_upsample_bilinear(Tensor *x, int factor) { return resample(UP_BILINEAR, x, factor); }
 
 /* x [N,C,H,W] -> [N,C,(H+2p-k)/s+1,...]: depthwise conv with w [C,1,k,k] = 1/k^2 (a constant,
