@@ -69,21 +69,44 @@ static Tap *taps(int n, int n_out) {
     return t;
 }
 
+/* Enlarging (Ho >= H): separable, each input row interpolated along W once into hr [H, Wo] (the gathers),
+ * then each output row a blend of two rows of hr (contiguous vectors); the adjoint in the reverse order.
+ * Shrinking keeps the direct form, which touches only the input rows it uses. */
 void cpu_resize_bilinear(long planes, int H, int W, int Ho, int Wo, const float *x, float *y) {
     Tap *th = taps(H, Ho), *tw = taps(W, Wo);
-#pragma omp parallel for schedule(static) if (planes * Ho * Wo > PAR_MIN)
-    for (long p = 0; p < planes; p++) {
-        const float *px = x + (size_t)p * H * W;
-        float *py = y + (size_t)p * Ho * Wo;
-        for (int i = 0; i < Ho; i++) {
-            const Tap a = th[i];
-            const float *r0 = px + (size_t)a.i0 * W, *r1 = px + (size_t)a.i1 * W;
-            float *out = py + (size_t)i * Wo;
-            for (int j = 0; j < Wo; j++) {
-                const Tap b = tw[j];
-                out[j] = a.l0 * (b.l0 * r0[b.i0] + b.l1 * r0[b.i1]) + a.l1 * (b.l0 * r1[b.i0] + b.l1 * r1[b.i1]);
+    const int sep = Ho >= H;
+#pragma omp parallel if (planes * Ho * Wo > PAR_MIN)
+    {
+        float *hr = sep ? mg_xmalloc((size_t)H * Wo * sizeof *hr) : NULL;
+#pragma omp for schedule(static)
+        for (long p = 0; p < planes; p++) {
+            const float *px = x + (size_t)p * H * W;
+            float *py = y + (size_t)p * Ho * Wo;
+            if (sep) {
+                for (int k = 0; k < H; k++) {
+                    const float *r = px + (size_t)k * W;
+                    float *h = hr + (size_t)k * Wo;
+                    for (int j = 0; j < Wo; j++) h[j] = tw[j].l0 * r[tw[j].i0] + tw[j].l1 * r[tw[j].i1];
+                }
+                for (int i = 0; i < Ho; i++) {
+                    const Tap a = th[i];
+                    const float *restrict h0 = hr + (size_t)a.i0 * Wo, *restrict h1 = hr + (size_t)a.i1 * Wo;
+                    float *restrict out = py + (size_t)i * Wo;
+                    for (int j = 0; j < Wo; j++) out[j] = a.l0 * h0[j] + a.l1 * h1[j];
+                }
+                continue;
+            }
+            for (int i = 0; i < Ho; i++) {
+                const Tap a = th[i];
+                const float *r0 = px + (size_t)a.i0 * W, *r1 = px + (size_t)a.i1 * W;
+                float *out = py + (size_t)i * Wo;
+                for (int j = 0; j < Wo; j++) {
+                    const Tap b = tw[j];
+                    out[j] = a.l0 * (b.l0 * r0[b.i0] + b.l1 * r0[b.i1]) + a.l1 * (b.l0 * r1[b.i0] + b.l1 * r1[b.i1]);
+                }
             }
         }
+        free(hr);
     }
     free(th);
     free(tw);
@@ -91,24 +114,50 @@ void cpu_resize_bilinear(long planes, int H, int W, int Ho, int Wo, const float 
 
 void cpu_resize_bilinear_adjoint(long planes, int H, int W, int Ho, int Wo, const float *g, float *gx) {
     Tap *th = taps(H, Ho), *tw = taps(W, Wo);
-#pragma omp parallel for schedule(static) if (planes * Ho * Wo > PAR_MIN)
-    for (long p = 0; p < planes; p++) {
-        const float *pg = g + (size_t)p * Ho * Wo;
-        float *out = gx + (size_t)p * H * W;
-        memset(out, 0, (size_t)H * W * sizeof *out);
-        for (int i = 0; i < Ho; i++) {
-            const Tap a = th[i];
-            float *r0 = out + (size_t)a.i0 * W, *r1 = out + (size_t)a.i1 * W;
-            const float *row = pg + (size_t)i * Wo;
-            for (int j = 0; j < Wo; j++) {
-                const Tap b = tw[j];
-                const float v = row[j];
-                r0[b.i0] += a.l0 * b.l0 * v;
-                r0[b.i1] += a.l0 * b.l1 * v;
-                r1[b.i0] += a.l1 * b.l0 * v;
-                r1[b.i1] += a.l1 * b.l1 * v;
+    const int sep = Ho >= H;
+#pragma omp parallel if (planes * Ho * Wo > PAR_MIN)
+    {
+        float *vr = sep ? mg_xmalloc((size_t)H * Wo * sizeof *vr) : NULL;
+#pragma omp for schedule(static)
+        for (long p = 0; p < planes; p++) {
+            const float *pg = g + (size_t)p * Ho * Wo;
+            float *out = gx + (size_t)p * H * W;
+            memset(out, 0, (size_t)H * W * sizeof *out);
+            if (sep) {                               /* vr [H, Wo]: the rows' adjoint, then the columns' */
+                memset(vr, 0, (size_t)H * Wo * sizeof *vr);
+                for (int i = 0; i < Ho; i++) {
+                    const Tap a = th[i];
+                    const float *restrict row = pg + (size_t)i * Wo;
+                    float *restrict v0 = vr + (size_t)a.i0 * Wo;
+                    for (int j = 0; j < Wo; j++) v0[j] += a.l0 * row[j];
+                    float *restrict v1 = vr + (size_t)a.i1 * Wo;
+                    for (int j = 0; j < Wo; j++) v1[j] += a.l1 * row[j];
+                }
+                for (int k = 0; k < H; k++) {
+                    const float *v = vr + (size_t)k * Wo;
+                    float *o = out + (size_t)k * W;
+                    for (int j = 0; j < Wo; j++) {
+                        o[tw[j].i0] += tw[j].l0 * v[j];
+                        o[tw[j].i1] += tw[j].l1 * v[j];
+                    }
+                }
+                continue;
+            }
+            for (int i = 0; i < Ho; i++) {
+                const Tap a = th[i];
+                float *r0 = out + (size_t)a.i0 * W, *r1 = out + (size_t)a.i1 * W;
+                const float *row = pg + (size_t)i * Wo;
+                for (int j = 0; j < Wo; j++) {
+                    const Tap b = tw[j];
+                    const float v = row[j];
+                    r0[b.i0] += a.l0 * b.l0 * v;
+                    r0[b.i1] += a.l0 * b.l1 * v;
+                    r1[b.i0] += a.l1 * b.l0 * v;
+                    r1[b.i1] += a.l1 * b.l1 * v;
+                }
             }
         }
+        free(vr);
     }
     free(th);
     free(tw);
