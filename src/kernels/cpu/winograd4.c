@@ -5,34 +5,66 @@
 #include <string.h>
 
 enum { SEG = 32,        /* tiles of a row transformed together */
-       TY_RUN = 4 };    /* tile rows transformed together: their input rows are row-transformed once */
+       TY_RUN = 4 };    /* tile rows of the output transforms done together (their row parts first) */
 
 /* ---- filter: u = G g G^T (3x3 -> 6x6) ----
  *   G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1] */
-static inline void g_apply(float g0, float g1, float g2, float t[6]) {
-    const float a = g0 + g2, b = g0 * (1.0f / 24) + g2 * (1.0f / 6);
-    t[0] = 0.25f * g0;
-    t[1] = -(a + g1) * (1.0f / 6);
-    t[2] = -(a - g1) * (1.0f / 6);
-    t[3] = b + g1 * (1.0f / 12);
-    t[4] = b - g1 * (1.0f / 12);
-    t[5] = g2;
+#define G_APPLY(g0, g1, g2, o0, o1, o2, o3, o4, o5)                                                 \
+    do {                                                                                           \
+        const __typeof__(g0) a_ = (g0) + (g2), b_ = (g0) * (1.0f / 24) + (g2) * (1.0f / 6);         \
+        o0 = 0.25f * (g0);                                                                         \
+        o1 = -(a_ + (g1)) * (1.0f / 6);                                                            \
+        o2 = -(a_ - (g1)) * (1.0f / 6);                                                            \
+        o3 = b_ + (g1) * (1.0f / 12);                                                              \
+        o4 = b_ - (g1) * (1.0f / 12);                                                              \
+        o5 = (g2);                                                                                 \
+    } while (0)
+
+typedef float v16 __attribute__((vector_size(64)));                       /* 16 filters side by side */
+typedef float v16u __attribute__((vector_size(64), aligned(4), may_alias)); /* the same, at any float address */
+
+/* u[(6 i + k) * plane + c] = ((G g_c) G^T)[i][k] for the filters whose taps are g[q][c] (T: float or v16) */
+#define FILTER_BODY(T, LOAD, STORE)                                                                \
+    do {                                                                                           \
+        T t0[6], t1[6], t2[6];                                      /* columns 0, 1, 2 of G g */   \
+        G_APPLY(LOAD(0), LOAD(3), LOAD(6), t0[0], t0[1], t0[2], t0[3], t0[4], t0[5]);               \
+        G_APPLY(LOAD(1), LOAD(4), LOAD(7), t1[0], t1[1], t1[2], t1[3], t1[4], t1[5]);               \
+        G_APPLY(LOAD(2), LOAD(5), LOAD(8), t2[0], t2[1], t2[2], t2[3], t2[4], t2[5]);               \
+        for (int i = 0; i < 6; i++) {                               /* row i of (G g) G^T */       \
+            T r0, r1, r2, r3, r4, r5;                                                              \
+            G_APPLY(t0[i], t1[i], t2[i], r0, r1, r2, r3, r4, r5);                                  \
+            STORE(6 * i, r0); STORE(6 * i + 1, r1); STORE(6 * i + 2, r2);                          \
+            STORE(6 * i + 3, r3); STORE(6 * i + 4, r4); STORE(6 * i + 5, r5);                      \
+        }                                                                                          \
+    } while (0)
+
+/* one output channel o: u_o[k * plane + c] for the C filters w_o [C,3,3], 64 at a time: their 9 taps moved
+ * to rows first (gt [9][64]), then 16 filters per vector */
+static void filter_row(const float *restrict w, int C, long plane, float *restrict u) {
+    for (int c0 = 0; c0 < C; c0 += 64) {
+        const int nc = C - c0 < 64 ? C - c0 : 64;
+        float gt[9][64] __attribute__((aligned(64)));
+        for (int c = 0; c < nc; c++)
+            for (int q = 0; q < 9; q++) gt[q][c] = w[(long)(c0 + c) * 9 + q];
+        float *uc = u + c0;
+        int c = 0;
+#define VLOAD(q) (*(const v16 *)&gt[q][c])
+#define VSTORE(k, v) (*(v16u *)&uc[(k) * plane + c] = (v))
+        for (; c + 16 <= nc; c += 16) FILTER_BODY(v16, VLOAD, VSTORE);
+#define SLOAD(q) (gt[q][c])
+#define SSTORE(k, v) (uc[(k) * plane + c] = (v))
+        for (; c < nc; c++) FILTER_BODY(float, SLOAD, SSTORE);
+#undef VLOAD
+#undef VSTORE
+#undef SLOAD
+#undef SSTORE
+    }
 }
 
 void cpu_wino4_filter(const float *w, int Co, int C, float *u) {
     const long plane = (long)Co * C;
 #pragma omp parallel for schedule(static) if (plane >= 1024)
-    for (int o = 0; o < Co; o++)
-        for (int c = 0; c < C; c++) {
-            const float *g = w + ((long)o * C + c) * 9;
-            float t[3][6];                                          /* (G g)^T: column j of G g */
-            for (int j = 0; j < 3; j++) g_apply(g[j], g[3 + j], g[6 + j], t[j]);
-            float *uo = u + (long)o * C + c, r[6];
-            for (int i = 0; i < 6; i++) {                           /* row i of (G g) G^T */
-                g_apply(t[0][i], t[1][i], t[2][i], r);
-                for (int k = 0; k < 6; k++) uo[(6 * i + k) * plane] = r[k];
-            }
-        }
+    for (int o = 0; o < Co; o++) filter_row(w + (long)o * C * 9, C, plane, u + (long)o * C);
 }
 
 /* G^T dU G (6x6 -> 3x3): the adjoint of the filter transform */
