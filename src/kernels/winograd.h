@@ -1,7 +1,8 @@
-/* Winograd F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016) for
- * 3x3, stride-1, padding-1 convolutions: the modulated and residual layers of style-based networks, and
- * their input gradients.  An output tile of 2x2 pixels costs 16 multiplies per (input, output) channel
- * pair instead of 36:
+/* Winograd F(2x2, 3x3) and F(4x4, 3x3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks",
+ * 2016) for 3x3, stride-1, padding-1 convolutions: the modulated and residual layers of style-based networks,
+ * and their input gradients.  ops/conv_wino.c picks F(4x4, 3x3) from 16x16 images on (kernels at the end of
+ * this file, kernels/cpu/winograd4.c), F(2x2, 3x3) below.  F(2x2, 3x3): an output tile of 2x2 pixels costs
+ * 16 multiplies per (input, output) channel pair instead of 36:
  *
  *   U[16][Co][C] = G g G^T           for each filter g = w[co, c] (3x3 -> 4x4)
  *   V[16][C][T]  = B^T d B           for each 4x4 input tile d, T tiles of a block
@@ -18,7 +19,8 @@
  * floats apart (several images side by side: pass the pointer at each image's first column).  A plane that
  * is a multiple of 4 KB puts the 16 streams a kernel writes on the same cache sets (4K aliasing: twice as
  * slow), so ops/conv_wino.c pads it.  The transforms run along rows of tiles, so they vectorise.
- * These kernels run inside the per-thread loops of ops/conv_wino.c: no OpenMP of their own. */
+ * The input, output and adjoint kernels run inside the per-thread loops of ops/conv_wino.c (no OpenMP of
+ * their own); the filter transforms and their adjoints, called once per convolution, thread over Co. */
 #ifndef MG_K_WINOGRAD_H
 #define MG_K_WINOGRAD_H
 

@@ -13,7 +13,7 @@
  * conv_transpose2d is conv_dx with PyTorch's ConvTranspose2d weight layout [Ci,Co/g,Kh,Kw], which is
  * exactly the layout of the weight of the convolution it transposes.
  * How each is computed (ops/conv_plan.h): one sgemm when the input is a single kernel window; Winograd
- * F(2x2, 3x3) for 3x3 padding-1 stride-1 convolutions of images of at least 8x8 (ops/conv_wino.c); the
+ * F(2x2, 3x3) or F(4x4, 3x3) for 3x3 padding-1 stride-1 convolutions of images of at least 8x8 (ops/conv_wino.c); the
  * column layout for other stride-1 convolutions without groups (ops/conv_cols.c); im2row / row2im
  * otherwise (ops/conv_rows.c).  When a backward needs both of its gradients and both go through the
  * column or row layout, one pass computes the two and shares the layout work (conv_pair).

@@ -2,7 +2,7 @@
  * the three ways the family ops are computed:
  *   conv_rows.c  im2row / row2im and one sgemm per group (any stride, groups)
  *   conv_cols.c  the column layout, im2col / col2im (stride 1, one group)
- *   conv_wino.c  Winograd F(2x2, 3x3) (3x3, stride 1, padding 1, images of at least 8x8)
+ *   conv_wino.c  Winograd F(2x2, 3x3) / F(4x4, 3x3) (3x3, stride 1, padding 1, images of at least 8x8)
  *
  * Work split: the batch is cut into a fixed number of contiguous chunks of images (it depends on the
  * problem size only, never on the thread count); threads take chunks dynamically and each runs the

@@ -1,6 +1,6 @@
 /* Winograd F(4x4, 3x3) transforms (kernels/winograd.h).  Each transform is separable: a 1-D transform
- * along the rows of a tile (tile_row_*, strided over the row's pixels) and the same 1-D transform along
- * its columns (contiguous over the tiles of a block row, so it vectorises). */
+ * along the rows of a tile (strided over the row's pixels) and the same 1-D transform along its columns
+ * (contiguous over the pixels of a row or the tiles of a block row, so it vectorises). */
 #include "kernels/winograd.h"
 #include <string.h>
 
