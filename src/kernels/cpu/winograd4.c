@@ -146,9 +146,9 @@ void cpu_wino4_input(const float *x, int C, int H, int W, int ty0, int rows, flo
         for (int ta = ty0; ta < ty0 + rows; ta++) {
             /* the 4 rows the next tile row adds (the next channel's first rows after the last tile row): asked
              * for now, they arrive while this tile row is transformed */
-            const float *nx = ta + 1 < ty0 + rows ? xc + (long)(4 * ta + 5) * W : xc + (long)H * W + (long)(4 * ty0 - 1) * W;
-            const long nlen = 4L * W, lim = (c + 1 < C ? (long)(C - c) * H * W : (long)H * W) - (nx - xc);
-            for (long o = 0; o < nlen && o < lim; o += 16) __builtin_prefetch(nx + o);
+            const long next = ta + 1 < ty0 + rows ? (long)(4 * ta + 5) * W : (long)H * W + (long)(4 * ty0 - 1) * W;
+            const long end = (long)(C - c) * H * W;                 /* floats from xc to the image's end */
+            for (long o = next; o < next + 4L * W && o < end; o += 16) __builtin_prefetch(xc + o);
             for (int s0 = 0; s0 < tw; s0 += SEG) {
                 const int ns = tw - s0 < SEG ? tw - s0 : SEG, j0 = 4 * s0 - 1, n = 4 * ns + 2;
                 const int lo = j0 < 0 ? -j0 : 0, hi = W - j0 < n ? W - j0 : n;   /* columns j0 + lo .. inside */
