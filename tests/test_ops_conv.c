@@ -284,6 +284,35 @@ TEST(bias_is_the_separate_add_bitwise) {
     }
 }
 
+/* mg_conv2d_sumpool2 (the F(4x4) output transform summing 2x2 blocks, ops/conv.c) must be bitwise the convolution
+ * followed by mg_downsample_sum: output, gradients, and second-order gradients (of the squared input gradient,
+ * as R1 takes them); sizes with 4k and 4k + 2 rows / columns, one and several images a block, and 8x8, which falls
+ * back to the two ops (F(2x2, 3x3)). */
+TEST(sumpool2_is_the_conv_and_block_sum_bitwise) {
+    struct { int N, Ci, H, W, Co; } c[] = {{3, 5, 16, 16, 4}, {2, 3, 18, 22, 6}, {4, 16, 32, 32, 16}, {1, 8, 64, 30, 8},
+                                           {2, 4, 8, 8, 3}};
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+        mg_step_reset();
+        Tensor *x = gc_input(TSHAPE(c[k].N, c[k].Ci, c[k].H, c[k].W), 700 + k, -1, 1);
+        Tensor *w = gc_input(TSHAPE(c[k].Co, c[k].Ci, 3, 3), 720 + k, -1, 1), *ins[2] = {x, w};
+        Tensor *ya = mg_conv2d_sumpool2(x, w), *yb = mg_downsample_sum(mg_conv2d(x, w, NULL, (ConvGeom){1, 1, 0, 1}), 2);
+        CHECK_MSG(tensor_same_shape(ya, yb) && !memcmp(ya->data, yb->data, tensor_numel(ya) * sizeof(float)), "case %zu: output", k);
+        Tensor *gy = gc_input(ya->ndim, ya->shape, 740 + k, -1, 1), *ga[2], *gb[2];
+        for (int create = 0; create < 2; create++) {
+            mg_grad(1, &ya, &gy, 2, ins, ga, create);
+            mg_grad(1, &yb, &gy, 2, ins, gb, create);
+            for (int i = 0; i < 2; i++)
+                CHECK_MSG(!memcmp(ga[i]->data, gb[i]->data, tensor_numel(ins[i]) * sizeof(float)), "case %zu create_graph %d: gradient %d", k,
+                          create, i);
+        }
+        Tensor *pa = mg_sum_all(mg_square(ga[0])), *pb = mg_sum_all(mg_square(gb[0])), *ha[2], *hb[2];   /* ga, gb: create_graph */
+        mg_grad(1, &pa, NULL, 2, ins, ha, 0);
+        mg_grad(1, &pb, NULL, 2, ins, hb, 0);
+        for (int i = 0; i < 2; i++)
+            CHECK_MSG(!memcmp(ha[i]->data, hb[i]->data, tensor_numel(ins[i]) * sizeof(float)), "case %zu: second order %d", k, i);
+    }
+}
+
 int main(void) {
     RUN(conv2d_matches_reference);
     RUN(stride1_column_path_forward_and_gradients);
@@ -295,5 +324,6 @@ int main(void) {
     RUN(two_layer_critic_second_order);
     RUN(backward_pair_is_the_separate_ops_bitwise);
     RUN(bias_is_the_separate_add_bitwise);
+    RUN(sumpool2_is_the_conv_and_block_sum_bitwise);
     return test_summary();
 }

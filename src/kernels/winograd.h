@@ -50,6 +50,12 @@ static inline int wino4_tiles(int size) { return (size + 3) / 4; }
 void cpu_wino4_filter(const float *w, int Co, int C, float *u);     /* w [Co,C,3,3] -> u [36,Co,C] */
 void cpu_wino4_input(const float *x, int C, int H, int W, int ty0, int rows, float *v, long ld, long plane);
 void cpu_wino4_output(const float *m, long ld, long plane, int Co, int H, int W, int ty0, int rows, float *y);
+/* the same output (H, W even) summed over 2x2 blocks, as cpu_downsample_sum sums it: y [Co,H/2,W/2] */
+void cpu_wino4_output_sumpool2(const float *m, long ld, long plane, int Co, int H, int W, int ty0, int rows, float *y);
 void cpu_wino4_output_adjoint(const float *gy, int Co, int H, int W, int ty0, int rows, float *e, long ld, long plane);
 void cpu_wino4_filter_adjoint(const float *du, int Co, int C, float *gw);   /* du [36,Co,C] -> gw [Co,C,3,3] */
+/* input and output adjoint with x / gy given at half size, [C,H/2,W/2] / [Co,H/2,W/2] for H, W even, standing for
+ * their nearest 2x upsampling (the gradient through a 2x2 block sum): the same results, without the full-size copy */
+void cpu_wino4_input_up2(const float *x, int C, int H, int W, int ty0, int rows, float *v, long ld, long plane);
+void cpu_wino4_output_adjoint_up2(const float *gy, int Co, int H, int W, int ty0, int rows, float *e, long ld, long plane);
 #endif

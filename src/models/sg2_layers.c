@@ -64,8 +64,12 @@ Tensor *eq_conv(const EqConv *c, Tensor *x) {
     /* a 1x1 kernel commutes with the pool: pooled first, a quarter of the products (as the reference
      * implementation does); a 3x3 kernel is pooled after the convolution */
     if (c->down && c->k == 1) x = mg_downsample_sum(x, 2);
-    Tensor *y = mg_conv2d(x, mg_affine(c->w, scale, 0), NULL, (ConvGeom){1, c->k / 2, 0, 1});
-    if (c->down && c->k != 1) y = mg_downsample_sum(y, 2);
+    Tensor *w = mg_affine(c->w, scale, 0), *y;
+    if (c->down && c->k == 3) y = mg_conv2d_sumpool2(x, w);     /* conv then block sums, fused where it can be */
+    else {
+        y = mg_conv2d(x, w, NULL, (ConvGeom){1, c->k / 2, 0, 1});
+        if (c->down && c->k != 1) y = mg_downsample_sum(y, 2);
+    }
     if (c->b && c->lrelu) return mg_bias_act(y, NULL, NULL, c->b, 0.2f, SG2_LRELU_GAIN * c->act_gain);   /* one pass */
     if (c->b) y = bias4(y, c->b, 1.0f);
     if (c->lrelu) return sg2_lrelu_gain(y, c->act_gain);

@@ -102,7 +102,7 @@ static void add_bias(Tensor *out, const float *bias) {
 /* y = fwd(x, w) (+ bias [Co], may be NULL) by Winograd or a job (not a single window) */
 static void fwd_into(const Tensor *x, const Tensor *w, const float *bias, Geo g, Tensor *y) {
     if (winograd_path(w->shape[2], w->shape[3], g, x->shape)) {
-        conv_fwd_wino(x, w, y);
+        conv_fwd_wino(x, w, y, 0);
         add_bias(y, bias);
         return;
     }
@@ -179,7 +179,7 @@ static Tensor *conv_dw(Tensor *x, Tensor *gy, Geo g, int Kh, int Kw) {
     if (single_window(x->shape, Kh, Kw, g) && gy->shape[2] * gy->shape[3] == 1) {   /* gw [Co,KKC] = gy[N,Co]^T @ x [N,KKC] */
         KERNEL(x->dev, gemm)(1, 0, Co, KKC, N, 1.0f, gy->data, Co, x->data, KKC, 0.0f, gw->data, KKC);
     } else if (winograd_path(Kh, Kw, g, x->shape)) {
-        conv_dw_wino(x, gy, gw);
+        conv_dw_wino(x, gy, gw, 0);
     } else {
         ConvJob j = job_of(x->shape, gy->shape, Kh, Kw, g, x->dev);
         j.x = x, j.gy = gy, j.gw = gw;
@@ -209,6 +209,41 @@ static int conv_pair(Tensor *x, Tensor *gy, Tensor *w, Geo g, Tensor **y, Tensor
     else set_geo(ad_record("conv_transpose2d", *gx = j.gx, 2, (Tensor *[]){gy, w}, dx_bw), g);
     set_geo(ad_record("conv2d_weight_grad", *gw = j.gw, 2, (Tensor *[]){x, gy}, dw_bw), g);
     return 1;
+}
+
+static Tensor *turned_transposed(const Tensor *w);
+
+/* The backward of conv2d_sumpool2: the block sum's adjoint (nearest upsampling), then the convolution's, with the
+ * numbers of the two ops it fuses.  Recording (create_graph): those ops themselves.  Otherwise the Winograd kernels
+ * read u at half size (WINO_IN_UP2, gy_up2) and the upsampled copy is never made. */
+static void sumpool2_bw(Node *n, Tensor *u, Tensor **gin, const int *need) {
+    if (mg_grad_enabled()) {
+        fwd_bw(n, mg_upsample_nearest(u, 2), gin, need);
+        return;
+    }
+    Tensor *x = n->in[0], *w = n->in[1];
+    u = mg_contiguous(u);
+    if (need[0]) {                                     /* conv_dx's turned-kernel forward (turned_dx) */
+        gin[0] = tensor_new(x->ndim, x->shape);
+        conv_fwd_wino(u, turned_transposed(w), gin[0], WINO_IN_UP2);
+    }
+    if (need[1]) {
+        gin[1] = tensor_new(w->ndim, w->shape);
+        conv_dw_wino(x, u, gin[1], 1);
+    }
+}
+
+Tensor *mg_conv2d_sumpool2(Tensor *x, Tensor *w) {
+    const Geo g = {1, 1, 1, 1};
+    if (!(x->ndim == 4 && w->ndim == 4 && winograd_path(w->shape[2], w->shape[3], g, x->shape) &&
+          wino4_size(x->shape[2], x->shape[3]) && x->shape[2] % 2 == 0 && x->shape[3] % 2 == 0 && w->shape[1] == x->shape[1]))
+        return mg_downsample_sum(mg_conv2d(x, w, NULL, (ConvGeom){1, 1, 0, 1}), 2);
+    x = mg_contiguous(x);
+    w = mg_contiguous(w);
+    Tensor *y = tensor_new(TSHAPE(x->shape[0], w->shape[0], x->shape[2] / 2, x->shape[3] / 2));
+    conv_fwd_wino(x, w, y, WINO_SUMPOOL2);
+    set_geo(record("conv2d_sumpool2", y, x, w, NULL, sumpool2_bw), g);
+    return y;
 }
 
 /* a bias of C channels: NULL or [C], returned contiguous (the kernels read it as a plain array) */

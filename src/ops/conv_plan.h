@@ -36,8 +36,14 @@ typedef struct {
 
 void conv_rows(const ConvJob *j);      /* any geometry */
 void conv_cols(const ConvJob *j);      /* stride 1, one group */
-void conv_fwd_wino(const Tensor *x, const Tensor *w, Tensor *y);     /* winograd_path() only */
-void conv_dw_wino(const Tensor *x, const Tensor *gy, Tensor *gw);
+/* winograd_path() only.  Flags (F(4x4, 3x3) sizes with H, W even only), for the fused "conv then 2x2 block sum":
+ *   WINO_SUMPOOL2: y [N,Co,H/2,W/2] holds the output's 2x2 block sums;
+ *   WINO_IN_UP2:   x is [N,C,H/2,W/2] and stands for its nearest 2x upsampling (the block sum's adjoint).
+ * conv_dw_wino's gy_up2: gy [N,Co,H/2,W/2] stands for its nearest 2x upsampling.  The same numbers as the
+ * full-size tensors would give. */
+enum { WINO_SUMPOOL2 = 1, WINO_IN_UP2 = 2 };
+void conv_fwd_wino(const Tensor *x, const Tensor *w, Tensor *y, int flags);
+void conv_dw_wino(const Tensor *x, const Tensor *gy, Tensor *gw, int gy_up2);
 
 Arena *conv_scratch(void);   /* temporaries of one conv call; reset at the start of each call */
 
@@ -67,6 +73,9 @@ static inline ColPlan col_plan(int N, int HoWo, long flops) {
 }
 
 static inline int column_path(Geo g) { return g.stride == 1 && g.groups == 1; }
+
+/* Winograd F(4x4, 3x3) from 16x16 on, F(2x2, 3x3) below (measured: BENCHMARKS.md, session 10) */
+static inline int wino4_size(int H, int W) { return H * W >= 256; }
 
 /* kernel Kh x Kw over x [N,C,H,W] (xs): images below 8x8 (4 tiles) gain nothing */
 static inline int winograd_path(int Kh, int Kw, Geo g, const int *xs) {

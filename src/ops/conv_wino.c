@@ -34,7 +34,7 @@ typedef struct {
 
 /* scale: the block holds scale times the floats of WINO(4)_BLOCK_FLOATS */
 static WinoPlan wino_plan(int N, int C, int Co, int H, int W, long scale) {
-    const int f4 = H * W >= 256;             /* F(4x4, 3x3) from 16x16 on (measured: BENCHMARKS.md, session 10) */
+    const int f4 = wino4_size(H, W);
     WinoPlan w = {f4, f4 ? 36 : 16, f4 ? wino4_tiles(W) : wino_tiles(W), f4 ? wino4_tiles(H) : wino_tiles(H), 1, 0, 0,
                   col_plan(N, H * W, 18L * N * H * W * Co * C)};
     long target = scale * (f4 ? WINO4_BLOCK_FLOATS : WINO_BLOCK_FLOATS) / ((long)w.P * (C + Co));   /* tiles of a block */
@@ -60,16 +60,18 @@ static WinoBlock wino_block(const WinoPlan *wp, int n1, int i0, int ty0) {
     return b;
 }
 
-void conv_fwd_wino(const Tensor *x, const Tensor *w, Tensor *y) {
-    const int N = x->shape[0], C = x->shape[1], H = x->shape[2], W = x->shape[3], Co = w->shape[0];
+void conv_fwd_wino(const Tensor *x, const Tensor *w, Tensor *y, int flags) {
+    const int up2 = flags & WINO_IN_UP2, sumpool2 = flags & WINO_SUMPOOL2, f = up2 ? 2 : 1;
+    const int N = x->shape[0], C = x->shape[1], H = f * x->shape[2], W = f * x->shape[3], Co = w->shape[0];
     const WinoPlan wp = wino_plan(N, C, Co, H, W, 1);
+    MG_CHECK(!flags || (wp.f4 && H % 2 == 0 && W % 2 == 0), "conv_fwd_wino: flags %d for a %dx%d image", flags, H, W);
     Arena *s = conv_scratch();
     float *u = arena_alloc(s, (size_t)wp.P * Co * C * sizeof(float));
     const long pv = wino_plane(C, wp.maxcols), pm = wino_plane(Co, wp.maxcols);
     float *vb = arena_alloc(s, (size_t)wp.p.T * wp.P * pv * sizeof(float));
     float *mb = arena_alloc(s, (size_t)wp.p.T * wp.P * pm * sizeof(float));
     WINO(x->dev, wp.f4, filter)(w->data, Co, C, u);
-    const size_t xim = (size_t)C * H * W, yim = (size_t)Co * H * W;
+    const size_t xim = (size_t)C * H * W / (size_t)(f * f), yim = (size_t)Co * H * W / (sumpool2 ? 4 : 1);
 #pragma omp parallel for schedule(dynamic, 1) if (wp.p.C > 1)
     for (int t = 0; t < wp.p.C; t++) {
         const int me = omp_get_thread_num();
@@ -82,21 +84,24 @@ void conv_fwd_wino(const Tensor *x, const Tensor *w, Tensor *y) {
                 const int ni = b.ni, nr = b.nr;
                 const long cols = b.cols, img_cols = b.img_cols;
                 for (int i = 0; i < ni; i++)
-                    WINO(x->dev, wp.f4, input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols, pv);
+                    if (up2) KERNEL(x->dev, wino4_input_up2)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols, pv);
+                    else WINO(x->dev, wp.f4, input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols, pv);
                 for (int k = 0; k < wp.P; k++)                 /* M[k] [Co, cols] = U[k] [Co, C] @ V[k] [C, cols] */
                     KERNEL(x->dev, gemm)(0, 0, Co, (int)cols, C, 1.0f, u + (size_t)k * Co * C, C, v + k * pv, (int)cols, 0.0f,
                                          m + k * pm, (int)cols);
                 for (int i = 0; i < ni; i++)
-                    WINO(x->dev, wp.f4, output)(m + i * img_cols, cols, pm, Co, H, W, ty0, nr, y->data + (i0 + i) * yim);
+                    if (sumpool2) KERNEL(x->dev, wino4_output_sumpool2)(m + i * img_cols, cols, pm, Co, H, W, ty0, nr, y->data + (i0 + i) * yim);
+                    else WINO(x->dev, wp.f4, output)(m + i * img_cols, cols, pm, Co, H, W, ty0, nr, y->data + (i0 + i) * yim);
             }
     }
 }
 
 /* gw [Co,C,3,3] from x [N,C,H,W] and gy [N,Co,H,W]: per chunk dU [P,Co,C] accumulated over its blocks,
  * the chunks' partials summed in chunk order, then the adjoint filter transform */
-void conv_dw_wino(const Tensor *x, const Tensor *gy, Tensor *gw) {
+void conv_dw_wino(const Tensor *x, const Tensor *gy, Tensor *gw, int gy_up2) {
     const int N = x->shape[0], C = x->shape[1], H = x->shape[2], W = x->shape[3], Co = gy->shape[1];
     const WinoPlan wp = wino_plan(N, C, Co, H, W, WINO_DW_BLOCK_SCALE);
+    MG_CHECK(!gy_up2 || (wp.f4 && H % 2 == 0 && W % 2 == 0), "conv_dw_wino: a half-size gradient for a %dx%d image", H, W);
     const size_t un = (size_t)wp.P * Co * C;
     Arena *s = conv_scratch();
     const long pv = wino_plane(C, wp.maxcols), pe = wino_plane(Co, wp.maxcols);
@@ -104,7 +109,7 @@ void conv_dw_wino(const Tensor *x, const Tensor *gy, Tensor *gw) {
     float *eb = arena_alloc(s, (size_t)wp.p.T * wp.P * pe * sizeof(float));
     float *part = arena_alloc(s, (size_t)wp.p.C * un * sizeof(float));
     float *du = arena_alloc(s, un * sizeof(float));
-    const size_t xim = (size_t)C * H * W, yim = (size_t)Co * H * W;
+    const size_t xim = (size_t)C * H * W, yim = (size_t)Co * H * W / (gy_up2 ? 4 : 1);
 #pragma omp parallel for schedule(dynamic, 1) if (wp.p.C > 1)
     for (int t = 0; t < wp.p.C; t++) {
         const int me = omp_get_thread_num();
@@ -119,7 +124,8 @@ void conv_dw_wino(const Tensor *x, const Tensor *gy, Tensor *gw) {
                 const long cols = b.cols, img_cols = b.img_cols;
                 for (int i = 0; i < ni; i++) {
                     WINO(x->dev, wp.f4, input)(x->data + (i0 + i) * xim, C, H, W, ty0, nr, v + i * img_cols, cols, pv);
-                    WINO(x->dev, wp.f4, output_adjoint)(gy->data + (i0 + i) * yim, Co, H, W, ty0, nr, e + i * img_cols, cols, pe);
+                    if (gy_up2) KERNEL(x->dev, wino4_output_adjoint_up2)(gy->data + (i0 + i) * yim, Co, H, W, ty0, nr, e + i * img_cols, cols, pe);
+                    else WINO(x->dev, wp.f4, output_adjoint)(gy->data + (i0 + i) * yim, Co, H, W, ty0, nr, e + i * img_cols, cols, pe);
                 }
                 for (int k = 0; k < wp.P; k++)                 /* dU[k] [Co, C] += E[k] [Co, cols] @ V[k]^T */
                     KERNEL(x->dev, gemm)(0, 1, Co, C, (int)cols, 1.0f, e + k * pe, (int)cols, v + k * pv, (int)cols, beta,

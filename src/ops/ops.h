@@ -65,6 +65,10 @@ typedef struct ConvGeom {
 } ConvGeom;
 /* x[N,Ci,H,W], w[Co,Ci/g,Kh,Kw], b[Co] or NULL -> [N,Co,(H+2p-Kh)/s+1,(W+2p-Kw)/s+1] */
 Tensor *mg_conv2d(Tensor *x, Tensor *w, Tensor *b, ConvGeom g);
+/* mg_downsample_sum(mg_conv2d(x, w, NULL, stride 1, pad 1), 2) for w [Co,Ci,3,3] (a residual block's "conv then
+ * pool"): the same numbers and gradients; on the F(4x4) Winograd path the block sums are taken in its output
+ * transform and the full-size output is never written -> [N,Co,H/2,W/2] */
+Tensor *mg_conv2d_sumpool2(Tensor *x, Tensor *w);
 /* x[N,Ci,H,W], w[Ci,Co/g,Kh,Kw] (PyTorch layout), b[Co] or NULL -> [N,Co,(H-1)s-2p+Kh+op,(W-1)s-2p+Kw+op] */
 Tensor *mg_conv_transpose2d(Tensor *x, Tensor *w, Tensor *b, ConvGeom g);
 /* The same with pad_h rows (top and bottom) and pad_w columns (left and right) of padding instead of

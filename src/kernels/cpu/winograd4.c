@@ -139,23 +139,34 @@ static void row_part(const float *restrict c, int ns, float *restrict v0, float 
     }
 }
 
-void cpu_wino4_input(const float *x, int C, int H, int W, int ty0, int rows, float *v, long ld, long plane) {
-    const int tw = wino4_tiles(W);
+/* up2: x is [C,H/2,W/2] and stands for its nearest 2x upsampling [C,H,W] (each row expanded in L1 first) */
+static void input_transform(const float *x, int C, int H, int W, int ty0, int rows, float *v, long ld, long plane, int up2) {
+    const int tw = wino4_tiles(W), Wh = W / 2;
+    const long chw = up2 ? (long)(H / 2) * Wh : (long)H * W;        /* floats of a channel of x */
     for (int c = 0; c < C; c++) {
-        const float *xc = x + (long)c * H * W;
+        const float *xc = x + (long)c * chw;
         for (int ta = ty0; ta < ty0 + rows; ta++) {
-            /* the 4 rows the next tile row adds (the next channel's first rows after the last tile row): asked
-             * for now, they arrive while this tile row is transformed */
-            const long next = ta + 1 < ty0 + rows ? (long)(4 * ta + 5) * W : (long)H * W + (long)(4 * ty0 - 1) * W;
-            const long end = (long)(C - c) * H * W;                 /* floats from xc to the image's end */
-            for (long o = next; o < next + 4L * W && o < end; o += 16) __builtin_prefetch(xc + o);
+            if (!up2) {
+                /* the 4 rows the next tile row adds (the next channel's first rows after the last tile row):
+                 * asked for now, they arrive while this tile row is transformed */
+                const long next = ta + 1 < ty0 + rows ? (long)(4 * ta + 5) * W : (long)H * W + (long)(4 * ty0 - 1) * W;
+                const long end = (long)(C - c) * H * W;             /* floats from xc to the image's end */
+                for (long o = next; o < next + 4L * W && o < end; o += 16) __builtin_prefetch(xc + o);
+            }
             for (int s0 = 0; s0 < tw; s0 += SEG) {
                 const int ns = tw - s0 < SEG ? tw - s0 : SEG, j0 = 4 * s0 - 1, n = 4 * ns + 2;
                 const int lo = j0 < 0 ? -j0 : 0, hi = W - j0 < n ? W - j0 : n;   /* columns j0 + lo .. inside */
                 const float *rp[6];                                 /* input rows 4 ta - 1 + p, from column j0 */
+                float ex[6][4 * SEG + 2];                           /* up2: the rows expanded */
                 for (int p = 0; p < 6; p++) {
                     const int ih = 4 * ta - 1 + p;
-                    rp[p] = ih < 0 || ih >= H ? zero_row : xc + (long)ih * W + j0;
+                    if (ih < 0 || ih >= H) rp[p] = zero_row;
+                    else if (!up2) rp[p] = xc + (long)ih * W + j0;
+                    else {
+                        const float *hr = xc + (long)(ih / 2) * Wh;
+                        for (int jj = lo; jj < hi; jj++) ex[p][jj] = hr[(j0 + jj) / 2];
+                        rp[p] = ex[p];
+                    }
                 }
                 float cb[6][4 * SEG + 2];
                 column_part(rp, lo, hi, n, cb);
@@ -166,6 +177,14 @@ void cpu_wino4_input(const float *x, int C, int H, int W, int ty0, int rows, flo
             }
         }
     }
+}
+
+void cpu_wino4_input(const float *x, int C, int H, int W, int ty0, int rows, float *v, long ld, long plane) {
+    input_transform(x, C, H, W, ty0, rows, v, ld, plane, 0);
+}
+
+void cpu_wino4_input_up2(const float *x, int C, int H, int W, int ty0, int rows, float *v, long ld, long plane) {
+    input_transform(x, C, H, W, ty0, rows, v, ld, plane, 1);
 }
 
 /* ---- output: y = A^T m A (6x6 -> 4x4) ----
@@ -186,6 +205,18 @@ static inline void column_output(const float *restrict m0, const float *restrict
     for (int t = 0; t < ns; t++) AT_APPLY(m0[t], m1[t], m2[t], m3[t], m4[t], m5[t], q0[t], q1[t], q2[t], q3[t]);
 }
 
+/* q[4 a + j][k][t] = (A^T m)_j at column position k of the tiles s0 .. s0+ns-1 of tile rows ta + a, a < nt */
+static void output_columns(const float *m, long ld, long plane, int o, int tw, int s0, int ns, int ta, int ty0, int nt,
+                           float q[4 * TY_RUN][6][SEG]) {
+    for (int a = 0; a < nt; a++) {
+        const float *mo = m + (long)o * ld + (long)(ta + a - ty0) * tw + s0;
+        for (int k = 0; k < 6; k++)
+            column_output(mo + k * plane, mo + (6 + k) * plane, mo + (12 + k) * plane, mo + (18 + k) * plane,
+                          mo + (24 + k) * plane, mo + (30 + k) * plane, ns, q[4 * a][k], q[4 * a + 1][k], q[4 * a + 2][k],
+                          q[4 * a + 3][k]);
+    }
+}
+
 void cpu_wino4_output(const float *m, long ld, long plane, int Co, int H, int W, int ty0, int rows, float *y) {
     const int tw = wino4_tiles(W);
     for (int o = 0; o < Co; o++)
@@ -194,13 +225,7 @@ void cpu_wino4_output(const float *m, long ld, long plane, int Co, int H, int W,
                 const int ns = tw - s0 < SEG ? tw - s0 : SEG, nt = ty0 + rows - ta < TY_RUN ? ty0 + rows - ta : TY_RUN;
                 const int full = (4 * (s0 + ns) <= W) ? ns : ns - 1;   /* tiles with all 4 output columns */
                 float q[4 * TY_RUN][6][SEG];                        /* q[i]: output row 4 ta + i, before A */
-                for (int a = 0; a < nt; a++) {
-                    const float *mo = m + (long)o * ld + (long)(ta + a - ty0) * tw + s0;
-                    for (int k = 0; k < 6; k++)
-                        column_output(mo + k * plane, mo + (6 + k) * plane, mo + (12 + k) * plane, mo + (18 + k) * plane,
-                                      mo + (24 + k) * plane, mo + (30 + k) * plane, ns, q[4 * a][k], q[4 * a + 1][k], q[4 * a + 2][k],
-                                      q[4 * a + 3][k]);
-                }
+                output_columns(m, ld, plane, o, tw, s0, ns, ta, ty0, nt, q);
                 for (int i = 0; i < 4 * nt && 4 * ta + i < H; i++) {
                     float *yr = y + ((long)o * H + 4 * ta + i) * W + 4 * s0;
                     const float(*qi)[SEG] = q[i];
@@ -212,6 +237,29 @@ void cpu_wino4_output(const float *m, long ld, long plane, int Co, int H, int W,
                         AT_APPLY(qi[0][full], qi[1][full], qi[2][full], qi[3][full], qi[4][full], qi[5][full], z[0], z[1],
                                  z[2], z[3]);
                         for (int l = 0; 4 * (s0 + full) + l < W; l++) yr[4 * full + l] = z[l];
+                    }
+                }
+            }
+}
+
+void cpu_wino4_output_sumpool2(const float *m, long ld, long plane, int Co, int H, int W, int ty0, int rows, float *y) {
+    const int tw = wino4_tiles(W), Hp = H / 2, Wp = W / 2;
+    for (int o = 0; o < Co; o++)
+        for (int s0 = 0; s0 < tw; s0 += SEG)
+            for (int ta = ty0; ta < ty0 + rows; ta += TY_RUN) {
+                const int ns = tw - s0 < SEG ? tw - s0 : SEG, nt = ty0 + rows - ta < TY_RUN ? ty0 + rows - ta : TY_RUN;
+                const int full = (4 * (s0 + ns) <= W) ? ns : ns - 1;   /* tiles with 4 output columns (else 2) */
+                float q[4 * TY_RUN][6][SEG];
+                output_columns(m, ld, plane, o, tw, s0, ns, ta, ty0, nt, q);
+                for (int i = 0; i < 4 * nt && 4 * ta + i < H; i += 2) {   /* output rows 4 ta + i, + 1: one pooled row */
+                    float *pr = y + ((long)o * Hp + (4 * ta + i) / 2) * Wp + 2 * s0;
+                    const float(*q0)[SEG] = q[i], (*q1)[SEG] = q[i + 1];
+                    for (int t = 0; t < ns; t++) {
+                        float a0, a1, a2, a3, b0, b1, b2, b3;       /* the tile's two output rows, as cpu_wino4_output */
+                        AT_APPLY(q0[0][t], q0[1][t], q0[2][t], q0[3][t], q0[4][t], q0[5][t], a0, a1, a2, a3);
+                        AT_APPLY(q1[0][t], q1[1][t], q1[2][t], q1[3][t], q1[4][t], q1[5][t], b0, b1, b2, b3);
+                        pr[2 * t] = a0 + a1 + b0 + b1;              /* cpu_downsample_sum's order */
+                        if (t < full) pr[2 * t + 1] = a2 + a3 + b2 + b3;
                     }
                 }
             }
@@ -243,6 +291,19 @@ static void row_adjoint(const float *yr, int W, int s0, int full, int ns, float 
     }
 }
 
+/* the same for a row given at half width, hr (from tile s0: hr[2 t], hr[2 t + 1] are the tile's two pixel pairs;
+ * W even, so a last tile has 2 columns) */
+static void row_adjoint_up2(const float *hr, int full, int ns, float p[6][SEG]) {
+    for (int t = 0; t < full; t++) {
+        const float h0 = hr[2 * t], h1 = hr[2 * t + 1];
+        A_APPLY(h0, h0, h1, h1, p[0][t], p[1][t], p[2][t], p[3][t], p[4][t], p[5][t]);
+    }
+    if (full < ns) {
+        const float h0 = hr[2 * full], z = 0.0f;
+        A_APPLY(h0, h0, z, z, p[0][full], p[1][full], p[2][full], p[3][full], p[4][full], p[5][full]);
+    }
+}
+
 /* e_i[t] (position 6 i + k, `step` floats apart) = (A (p_0 .. p_3))_i[t] for column position k */
 static inline void column_adjoint(const float *restrict p0, const float *restrict p1, const float *restrict p2,
                                   const float *restrict p3, int ns, float *restrict e0, float *restrict e1,
@@ -250,7 +311,8 @@ static inline void column_adjoint(const float *restrict p0, const float *restric
     for (int t = 0; t < ns; t++) A_APPLY(p0[t], p1[t], p2[t], p3[t], e0[t], e1[t], e2[t], e3[t], e4[t], e5[t]);
 }
 
-void cpu_wino4_output_adjoint(const float *gy, int Co, int H, int W, int ty0, int rows, float *e, long ld, long plane) {
+/* up2: gy is [Co,H/2,W/2] and stands for its nearest 2x upsampling [Co,H,W] */
+static void output_adjoint(const float *gy, int Co, int H, int W, int ty0, int rows, float *e, long ld, long plane, int up2) {
     const int tw = wino4_tiles(W);
     for (int o = 0; o < Co; o++)
         for (int s0 = 0; s0 < tw; s0 += SEG)
@@ -261,6 +323,7 @@ void cpu_wino4_output_adjoint(const float *gy, int Co, int H, int W, int ty0, in
                 for (int i = 0; i < 4 * nt; i++) {
                     const int oh = 4 * ta + i;
                     if (oh >= H) memset(p[i], 0, sizeof p[i]);
+                    else if (up2) row_adjoint_up2(gy + ((long)o * (H / 2) + oh / 2) * (W / 2) + 2 * s0, full, ns, p[i]);
                     else row_adjoint(gy + ((long)o * H + oh) * W + 4 * s0, W, s0, full, ns, p[i]);
                 }
                 for (int a = 0; a < nt; a++) {
@@ -272,4 +335,12 @@ void cpu_wino4_output_adjoint(const float *gy, int Co, int H, int W, int ty0, in
                                        eo + (30 + k) * plane);
                 }
             }
+}
+
+void cpu_wino4_output_adjoint(const float *gy, int Co, int H, int W, int ty0, int rows, float *e, long ld, long plane) {
+    output_adjoint(gy, Co, H, W, ty0, rows, e, ld, plane, 0);
+}
+
+void cpu_wino4_output_adjoint_up2(const float *gy, int Co, int H, int W, int ty0, int rows, float *e, long ld, long plane) {
+    output_adjoint(gy, Co, H, W, ty0, rows, e, ld, plane, 1);
 }
