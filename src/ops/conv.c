@@ -211,8 +211,6 @@ static int conv_pair(Tensor *x, Tensor *gy, Tensor *w, Geo g, Tensor **y, Tensor
     return 1;
 }
 
-static Tensor *turned_transposed(const Tensor *w);
-
 /* The backward of conv2d_sumpool2: the block sum's adjoint (nearest upsampling), then the convolution's, with the
  * numbers of the two ops it fuses.  Recording (create_graph): those ops themselves.  Otherwise the Winograd kernels
  * read u at half size (WINO_IN_UP2, gy_up2) and the upsampled copy is never made. */

@@ -217,7 +217,32 @@ static void output_columns(const float *m, long ld, long plane, int o, int tw, i
     }
 }
 
-void cpu_wino4_output(const float *m, long ld, long plane, int Co, int H, int W, int ty0, int rows, float *y) {
+/* output rows 4 ta + i of the ns tiles from s0, from q[i] (A^T m): yr [W] from tile s0 on */
+static void output_row(const float (*qi)[SEG], int W, int s0, int full, int ns, float *yr) {
+    for (int t = 0; t < full; t++)
+        AT_APPLY(qi[0][t], qi[1][t], qi[2][t], qi[3][t], qi[4][t], qi[5][t], yr[4 * t], yr[4 * t + 1], yr[4 * t + 2],
+                 yr[4 * t + 3]);
+    if (full < ns) {                                                /* the last tile of a row: W % 4 columns */
+        float z[4];
+        AT_APPLY(qi[0][full], qi[1][full], qi[2][full], qi[3][full], qi[4][full], qi[5][full], z[0], z[1], z[2], z[3]);
+        for (int l = 0; 4 * (s0 + full) + l < W; l++) yr[4 * full + l] = z[l];
+    }
+}
+
+/* the 2x2 block sums of two output rows (q0, q1: A^T m of rows 2r, 2r + 1): pr [W/2] from tile s0 on (W even) */
+static void output_row_sumpool2(const float (*q0)[SEG], const float (*q1)[SEG], int full, int ns, float *pr) {
+    for (int t = 0; t < ns; t++) {
+        float a0, a1, a2, a3, b0, b1, b2, b3;                       /* the tile's two output rows, as output_row */
+        AT_APPLY(q0[0][t], q0[1][t], q0[2][t], q0[3][t], q0[4][t], q0[5][t], a0, a1, a2, a3);
+        AT_APPLY(q1[0][t], q1[1][t], q1[2][t], q1[3][t], q1[4][t], q1[5][t], b0, b1, b2, b3);
+        pr[2 * t] = a0 + a1 + b0 + b1;                              /* cpu_downsample_sum's order */
+        if (t < full) pr[2 * t + 1] = a2 + a3 + b2 + b3;            /* a last tile of 2 columns: one sum */
+    }
+}
+
+/* sumpool2: y is [Co,H/2,W/2], the output's 2x2 block sums (H, W even) */
+static void output_transform(const float *m, long ld, long plane, int Co, int H, int W, int ty0, int rows, float *y,
+                             int sumpool2) {
     const int tw = wino4_tiles(W);
     for (int o = 0; o < Co; o++)
         for (int s0 = 0; s0 < tw; s0 += SEG)
@@ -226,43 +251,22 @@ void cpu_wino4_output(const float *m, long ld, long plane, int Co, int H, int W,
                 const int full = (4 * (s0 + ns) <= W) ? ns : ns - 1;   /* tiles with all 4 output columns */
                 float q[4 * TY_RUN][6][SEG];                        /* q[i]: output row 4 ta + i, before A */
                 output_columns(m, ld, plane, o, tw, s0, ns, ta, ty0, nt, q);
-                for (int i = 0; i < 4 * nt && 4 * ta + i < H; i++) {
-                    float *yr = y + ((long)o * H + 4 * ta + i) * W + 4 * s0;
-                    const float(*qi)[SEG] = q[i];
-                    for (int t = 0; t < full; t++)
-                        AT_APPLY(qi[0][t], qi[1][t], qi[2][t], qi[3][t], qi[4][t], qi[5][t], yr[4 * t], yr[4 * t + 1],
-                                 yr[4 * t + 2], yr[4 * t + 3]);
-                    if (full < ns) {                                /* the last tile of a row: W % 4 columns */
-                        float z[4];
-                        AT_APPLY(qi[0][full], qi[1][full], qi[2][full], qi[3][full], qi[4][full], qi[5][full], z[0], z[1],
-                                 z[2], z[3]);
-                        for (int l = 0; 4 * (s0 + full) + l < W; l++) yr[4 * full + l] = z[l];
-                    }
-                }
+                if (sumpool2)
+                    for (int i = 0; i < 4 * nt && 4 * ta + i < H; i += 2)   /* rows 4 ta + i, + 1: one pooled row */
+                        output_row_sumpool2(q[i], q[i + 1], full, ns,
+                                            y + ((long)o * (H / 2) + (4 * ta + i) / 2) * (W / 2) + 2 * s0);
+                else
+                    for (int i = 0; i < 4 * nt && 4 * ta + i < H; i++)
+                        output_row(q[i], W, s0, full, ns, y + ((long)o * H + 4 * ta + i) * W + 4 * s0);
             }
 }
 
+void cpu_wino4_output(const float *m, long ld, long plane, int Co, int H, int W, int ty0, int rows, float *y) {
+    output_transform(m, ld, plane, Co, H, W, ty0, rows, y, 0);
+}
+
 void cpu_wino4_output_sumpool2(const float *m, long ld, long plane, int Co, int H, int W, int ty0, int rows, float *y) {
-    const int tw = wino4_tiles(W), Hp = H / 2, Wp = W / 2;
-    for (int o = 0; o < Co; o++)
-        for (int s0 = 0; s0 < tw; s0 += SEG)
-            for (int ta = ty0; ta < ty0 + rows; ta += TY_RUN) {
-                const int ns = tw - s0 < SEG ? tw - s0 : SEG, nt = ty0 + rows - ta < TY_RUN ? ty0 + rows - ta : TY_RUN;
-                const int full = (4 * (s0 + ns) <= W) ? ns : ns - 1;   /* tiles with 4 output columns (else 2) */
-                float q[4 * TY_RUN][6][SEG];
-                output_columns(m, ld, plane, o, tw, s0, ns, ta, ty0, nt, q);
-                for (int i = 0; i < 4 * nt && 4 * ta + i < H; i += 2) {   /* output rows 4 ta + i, + 1: one pooled row */
-                    float *pr = y + ((long)o * Hp + (4 * ta + i) / 2) * Wp + 2 * s0;
-                    const float(*q0)[SEG] = q[i], (*q1)[SEG] = q[i + 1];
-                    for (int t = 0; t < ns; t++) {
-                        float a0, a1, a2, a3, b0, b1, b2, b3;       /* the tile's two output rows, as cpu_wino4_output */
-                        AT_APPLY(q0[0][t], q0[1][t], q0[2][t], q0[3][t], q0[4][t], q0[5][t], a0, a1, a2, a3);
-                        AT_APPLY(q1[0][t], q1[1][t], q1[2][t], q1[3][t], q1[4][t], q1[5][t], b0, b1, b2, b3);
-                        pr[2 * t] = a0 + a1 + b0 + b1;              /* cpu_downsample_sum's order */
-                        if (t < full) pr[2 * t + 1] = a2 + a3 + b2 + b3;
-                    }
-                }
-            }
+    output_transform(m, ld, plane, Co, H, W, ty0, rows, y, 1);
 }
 
 /* ---- output adjoint: e = A g A^T (4x4 -> 6x6), the adjoint of the output transform ---- */
